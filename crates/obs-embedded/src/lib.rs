@@ -1,0 +1,13 @@
+//! The embedded backend: one process that takes OTLP in and answers with Tempo-, Loki- and
+//! Prometheus-compatible HTTP APIs on the stack's usual ports, for machines without Docker.
+
+pub mod cli;
+pub mod config;
+pub mod otlp;
+pub mod selfmetrics;
+pub mod server;
+pub mod state;
+
+pub mod logs;
+pub mod metrics;
+pub mod traces;

@@ -1,0 +1,1 @@
+//! Binds every listener and serves until a signal. OWNER: core helper.

@@ -1,0 +1,1 @@
+//! Telemetry for Peak_Trade application code (placeholder, replaced by its owner).

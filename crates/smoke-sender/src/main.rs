@@ -1,0 +1,3 @@
+//! smoke-sender (placeholder, replaced by its owner).
+
+fn main() {}
