@@ -5,16 +5,7 @@
 
 use std::time::Duration;
 
-/// Caps of one store. Each store evicts oldest first to stay under both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StoreLimits {
-    /// Most items held (spans, log records; for metrics: series).
-    pub max_items: u64,
-    /// Most bytes held (approximate, counted by the store).
-    pub max_bytes: u64,
-    /// For metrics: how far back samples are kept.
-    pub history: Duration,
-}
+use obs_ingest::StoreLimits;
 
 /// Caps of all three stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

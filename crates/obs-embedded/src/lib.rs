@@ -7,7 +7,3 @@ pub mod otlp;
 pub mod selfmetrics;
 pub mod server;
 pub mod state;
-
-pub mod logs;
-pub mod metrics;
-pub mod traces;

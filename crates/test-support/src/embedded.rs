@@ -1,0 +1,91 @@
+//! A real `obs-embedded` process on free loopback ports, stopped when dropped.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use obs_stack::{Endpoints, PORTS, env::OBS_BIND};
+
+use crate::{free_port, target_dir, workspace_root};
+
+/// A running embedded backend; killed on drop.
+pub struct EmbeddedServer {
+    child: Child,
+    /// Where every port landed.
+    pub endpoints: Endpoints,
+    /// The `(variable, value)` pairs that point a client or another process at it.
+    pub env: Vec<(String, String)>,
+}
+
+/// Builds `obs-embedded` (a no-op when fresh) and returns the binary's path.
+pub fn build_binary() -> Result<std::path::PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "--package", "obs-embedded"])
+        .current_dir(workspace_root())
+        .status()
+        .context("run cargo build --package obs-embedded")?;
+    if !status.success() {
+        bail!("cargo build --package obs-embedded failed ({status})");
+    }
+    Ok(target_dir().join("debug/obs-embedded"))
+}
+
+impl EmbeddedServer {
+    /// Starts the server on fresh ports with `extra_args`, waiting until Tempo's `/ready` answers 200.
+    pub fn start(extra_args: &[&str]) -> Result<Self> {
+        let binary = build_binary()?;
+        let mut env = vec![(OBS_BIND.to_string(), "127.0.0.1".to_string())];
+        for port in PORTS {
+            env.push((port.env.to_string(), free_port()?.to_string()));
+        }
+        let endpoints = Endpoints::from_lookup(|name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+            .map_err(anyhow::Error::msg)?;
+        let child = Command::new(&binary)
+            .args(extra_args)
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("start {}", binary.display()))?;
+        let mut server = Self { child, endpoints, env };
+        server.wait_ready(Duration::from_secs(20))?;
+        Ok(server)
+    }
+
+    fn wait_ready(&mut self, timeout: Duration) -> Result<()> {
+        let url = format!("{}/ready", self.endpoints.url(obs_stack::ports::TEMPO));
+        let agent = ureq::Agent::config_builder().timeout_global(Some(Duration::from_millis(500))).build().new_agent();
+        let deadline = Instant::now() + timeout;
+        let mut last = String::from("no answer yet");
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait()? {
+                bail!("obs-embedded exited before it was ready ({status})");
+            }
+            match agent.get(&url).call() {
+                Ok(resp) if resp.status() == 200 => return Ok(()),
+                Ok(resp) => last = format!("status {}", resp.status()),
+                Err(err) => last = err.to_string(),
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        bail!("obs-embedded not ready at {url} after {timeout:?}: {last}")
+    }
+
+    /// Base URL of one port, such as `http://127.0.0.1:41234`.
+    pub fn url(&self, port: obs_stack::Port) -> String {
+        self.endpoints.url(port)
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for EmbeddedServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
