@@ -10,3 +10,17 @@ pub const OTEL_EXPORTER_OTLP_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
 pub const OTEL_EXPORTER_OTLP_PROTOCOL: &str = "OTEL_EXPORTER_OTLP_PROTOCOL";
 /// Service name reported in the `service.name` resource attribute.
 pub const OTEL_SERVICE_NAME: &str = "OTEL_SERVICE_NAME";
+/// Most spans the embedded trace store holds before evicting the oldest.
+pub const OBS_MAX_SPANS: &str = "OBS_MAX_SPANS";
+/// Most bytes the embedded trace store holds before evicting the oldest.
+pub const OBS_MAX_TRACE_BYTES: &str = "OBS_MAX_TRACE_BYTES";
+/// Most log records the embedded log store holds before evicting the oldest.
+pub const OBS_MAX_LOG_RECORDS: &str = "OBS_MAX_LOG_RECORDS";
+/// Most bytes the embedded log store holds before evicting the oldest.
+pub const OBS_MAX_LOG_BYTES: &str = "OBS_MAX_LOG_BYTES";
+/// Most metric series the embedded metric store holds before evicting the oldest.
+pub const OBS_MAX_SERIES: &str = "OBS_MAX_SERIES";
+/// How long the embedded metric store keeps samples, in seconds.
+pub const OBS_METRICS_HISTORY: &str = "OBS_METRICS_HISTORY";
+/// Largest OTLP request body the embedded backend accepts, in bytes after decompression.
+pub const OBS_MAX_REQUEST_BYTES: &str = "OBS_MAX_REQUEST_BYTES";
