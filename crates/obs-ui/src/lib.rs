@@ -1,22 +1,35 @@
-//! The embedded backend's web UI (placeholder, replaced by its owner).
+//! The embedded backend's web UI, served on the Grafana port.
+//!
+//! The UI is static HTML, CSS and JavaScript modules compiled into the binary ([`assets`]). The
+//! browser calls the Tempo, Loki and Prometheus APIs on the same origin under Grafana's
+//! datasource-proxy paths (`/api/datasources/proxy/uid/<uid>/...`), which `obs-embedded` nests
+//! beside this router; so what the UI shows, a curl user can fetch too.
 
-/// Where the UI's pages find the APIs (the browser calls them directly).
-#[derive(Debug, Clone)]
+mod assets;
+mod explore;
+mod routes;
+
+pub use assets::{ASSETS, Asset};
+
+/// What the home page shows about where to send and fetch telemetry (the browser does not call these;
+/// it calls the same-origin datasource-proxy paths).
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ApiUrls {
-    /// Tempo-compatible API base URL.
+    /// Tempo-compatible API base URL, for curl users.
     pub tempo: String,
-    /// Loki-compatible API base URL.
+    /// Loki-compatible API base URL, for curl users.
     pub loki: String,
-    /// Prometheus-compatible API base URL.
+    /// Prometheus-compatible API base URL, for curl users.
     pub prometheus: String,
-    /// OTLP endpoints to show on the home page.
+    /// OTLP gRPC endpoint to send to.
     pub otlp_grpc: String,
-    /// OTLP HTTP endpoint to show on the home page.
+    /// OTLP HTTP endpoint to send to.
     pub otlp_http: String,
 }
 
-/// The UI served on the Grafana port.
+/// The UI served on the Grafana port: pages, assets, `/ui/config.json` and Grafana-style `/explore` links.
+///
+/// It has no fallback, so it merges with the API routers; unknown paths answer 404.
 pub fn router(urls: ApiUrls) -> axum::Router {
-    let _ = urls;
-    axum::Router::new()
+    routes::router(urls)
 }

@@ -1,0 +1,128 @@
+// Hand-written SVG charts: time series lines with a legend and hover values, and volume bars.
+import { h, colour, fmtNumber, fmtTime } from './dom.js';
+
+const NS = 'http://www.w3.org/2000/svg';
+const W = 1200;
+const PAD = { left: 64, right: 16, top: 10, bottom: 24 };
+
+function s(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+/** About `count` round tick values covering [min, max]. */
+export function niceTicks(min, max, count = 5) {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((m) => m >= raw) || raw;
+  const ticks = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+function timeLabel(ms, spanMs) {
+  const d = new Date(ms);
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (spanMs > 2 * 8.64e7) return `${d.getMonth() + 1}/${d.getDate()} ${hm}`;
+  return spanMs < 6e5 ? `${hm}:${String(d.getSeconds()).padStart(2, '0')}` : hm;
+}
+
+function frame(height, from, to, yMin, yMax) {
+  const x = (t) => PAD.left + ((t - from) / (to - from)) * (W - PAD.left - PAD.right);
+  const y = (v) => height - PAD.bottom - ((v - yMin) / (yMax - yMin || 1)) * (height - PAD.top - PAD.bottom);
+  const grid = s('g', { class: 'grid' });
+  const axis = s('g', { class: 'axis' });
+  for (const v of niceTicks(yMin, yMax, 4)) {
+    grid.append(s('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v) }));
+    axis.append(s('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, fmtNumber(v)));
+  }
+  const stepMs = niceTicks(0, to - from, 6)[1] || (to - from);
+  for (let t = Math.ceil(from / stepMs) * stepMs; t <= to; t += stepMs) {
+    axis.append(s('text', { x: x(t), y: height - 6, 'text-anchor': 'middle' }, timeLabel(t, to - from)));
+  }
+  return { x, y, grid, axis };
+}
+
+function extent(values) {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) if (Number.isFinite(v)) { min = Math.min(min, v); max = Math.max(max, v); }
+  if (min === Infinity) return [0, 1];
+  if (min > 0) min = 0;
+  if (min === max) max = min + 1;
+  return [min, max];
+}
+
+/** A line chart of `series` ([{name, points: [[ms, value]]}]) over [from, to], with legend and hover. */
+export function lineChart(series, { from, to, height = 260 }) {
+  const [yMin, yMax] = extent(series.flatMap((se) => se.points.map((p) => p[1])));
+  const { x, y, grid, axis } = frame(height, from, to, yMin, yMax);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${height}`, 'data-series-count': series.length }, grid, axis);
+  series.forEach((se, i) => {
+    let d = '';
+    let gap = true;
+    for (const [t, v] of se.points) {
+      if (!Number.isFinite(v)) { gap = true; continue; }
+      d += `${gap ? 'M' : 'L'}${x(t).toFixed(1)},${y(v).toFixed(1)}`;
+      gap = false;
+    }
+    const path = s('path', { d, fill: 'none', stroke: colour(se.name, i), 'stroke-width': 1.5, 'data-series': se.name });
+    svg.append(path);
+    if (se.points.length === 1) svg.append(s('circle', { cx: x(se.points[0][0]), cy: y(se.points[0][1]), r: 3, fill: colour(se.name, i) }));
+  });
+  const tip = h('div', { class: 'tip' });
+  const cursor = s('line', { y1: PAD.top, y2: height - PAD.bottom, stroke: '#8e9099', 'stroke-dasharray': '3 3', visibility: 'hidden' });
+  svg.append(cursor);
+  const box = h('div', { class: 'chart' }, svg, tip);
+  svg.addEventListener('mousemove', (event) => hover(event, { svg, tip, cursor, series, from, to, x }));
+  svg.addEventListener('mouseleave', () => { tip.style.display = 'none'; cursor.setAttribute('visibility', 'hidden'); });
+  const legend = h('div', { class: 'legend', 'data-legend': '' }, series.map((se, i) =>
+    h('span', {}, h('i', { style: { background: colour(se.name, i) } }), se.name)));
+  return h('div', {}, box, legend);
+}
+
+function nearest(points, t) {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid][0] < t) lo = mid + 1; else hi = mid;
+  }
+  const prev = points[lo - 1];
+  return prev && Math.abs(prev[0] - t) < Math.abs(points[lo][0] - t) ? prev : points[lo];
+}
+
+function hover(event, { svg, tip, cursor, series, from, to, x }) {
+  const rect = svg.getBoundingClientRect();
+  const vx = ((event.clientX - rect.left) / rect.width) * W;
+  const t = from + ((vx - PAD.left) / (W - PAD.left - PAD.right)) * (to - from);
+  const rows = series.filter((se) => se.points.length).slice(0, 12).map((se, i) => [se, i, nearest(se.points, t)]);
+  if (!rows.length) return;
+  const at = rows[0][2][0];
+  cursor.setAttribute('x1', x(at));
+  cursor.setAttribute('x2', x(at));
+  cursor.setAttribute('visibility', 'visible');
+  tip.replaceChildren(h('div', { class: 'muted' }, fmtTime(at)), ...rows.map(([se, i, p]) =>
+    h('div', {}, h('span', { style: { color: colour(se.name, i) } }, '● '), `${se.name}: `, h('b', {}, fmtNumber(p[1])))));
+  tip.style.display = 'block';
+  const left = event.clientX - rect.left + 12;
+  tip.style.left = `${Math.min(left, rect.width - tip.offsetWidth - 4)}px`;
+  tip.style.top = '8px';
+}
+
+/** Volume bars: `points` ([[ms, count]]) each `stepMs` wide over [from, to]. */
+export function barChart(points, { from, to, stepMs, height = 110 }) {
+  const [yMin, yMax] = extent(points.map((p) => p[1]));
+  const { x, y, grid, axis } = frame(height, from, to, yMin, yMax);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${height}`, 'data-bars': points.length }, grid, axis);
+  const width = Math.max(x(from + stepMs) - x(from) - 1, 1);
+  for (const [t, v] of points) {
+    const rect = s('rect', { x: x(t - stepMs), y: y(v), width, height: Math.max(y(0) - y(v), 0), fill: '#5794f2' });
+    rect.append(s('title', {}, `${fmtTime(t)}: ${v}`));
+    svg.append(rect);
+  }
+  return h('div', { class: 'chart' }, svg);
+}

@@ -1,0 +1,124 @@
+//! The UI router over a real socket: pages, assets with their content types, config, 404s and
+//! Grafana-style `/explore` redirects.
+
+use std::time::Duration;
+
+use obs_ui::{ASSETS, ApiUrls, router};
+
+/// Serves the UI router on a free loopback port in a background thread; answers its base URL.
+fn serve() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let urls = ApiUrls { otlp_grpc: "http://127.0.0.1:4317".into(), ..ApiUrls::default() };
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, router(urls)).await.unwrap();
+        });
+    });
+    format!("http://{addr}")
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(5)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .new_agent()
+}
+
+fn get(url: &str) -> (u16, String, String, String) {
+    let mut response = agent().get(url).call().unwrap();
+    let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let (content_type, location) = (header("content-type"), header("location"));
+    let body = response.body_mut().read_to_string().unwrap();
+    (response.status().as_u16(), content_type, location, body)
+}
+
+/// Every client-side page path answers the same HTML shell, which loads the app module.
+#[test]
+fn pages_answer_the_html_shell() {
+    let base = serve();
+    for path in ["/", "/traces?service=x", "/trace/0af7651916cd43dd8448eb211c80319c", "/logs", "/metrics?query=up"] {
+        let (status, content_type, _, body) = get(&format!("{base}{path}"));
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(content_type, "text/html; charset=utf-8", "{path}");
+        assert!(body.contains(r#"<script type="module" src="/assets/js/app.js">"#), "{path}: {body}");
+    }
+}
+
+/// Every compiled-in asset is served whole with the content type a browser needs for it.
+#[test]
+fn assets_are_served_with_their_content_types() {
+    let base = serve();
+    for asset in ASSETS {
+        let (status, content_type, _, body) = get(&format!("{base}/assets/{}", asset.path));
+        assert_eq!(status, 200, "{}", asset.path);
+        let expected = match asset.path.rsplit('.').next() {
+            Some("js") => "text/javascript; charset=utf-8",
+            Some("css") => "text/css; charset=utf-8",
+            Some("svg") => "image/svg+xml",
+            other => panic!("unexpected asset kind {other:?}"),
+        };
+        assert_eq!(content_type, expected, "{}", asset.path);
+        assert_eq!(body, asset.body, "{}", asset.path);
+    }
+}
+
+/// Unknown paths and unknown assets answer 404 (the router has no fallback, so it merges with the API routers).
+#[test]
+fn unknown_paths_are_404() {
+    let base = serve();
+    assert_eq!(get(&format!("{base}/nope")).0, 404);
+    assert_eq!(get(&format!("{base}/trace/a/b")).0, 404);
+    let (status, _, _, body) = get(&format!("{base}/assets/js/missing.js"));
+    assert_eq!(status, 404);
+    assert!(body.contains("missing.js"), "{body}");
+}
+
+/// The home page's endpoints come from the `ApiUrls` the server was built with.
+#[test]
+fn config_serves_the_api_urls() {
+    let base = serve();
+    let (status, content_type, _, body) = get(&format!("{base}/ui/config.json"));
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/json");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["otlp_grpc"], "http://127.0.0.1:4317");
+}
+
+/// A Grafana Explore link carrying a trace id redirects to the trace view.
+#[test]
+fn explore_links_redirect_to_the_trace() {
+    let base = serve();
+    let left =
+        r#"{"datasource":"tempo","queries":[{"queryType":"traceql","query":"af7651916cd43dd8448eb211c80319c"}]}"#;
+    let mut encoded = String::new();
+    for byte in left.bytes() {
+        encoded.push_str(&format!("%{byte:02X}"));
+    }
+    let (status, _, location, _) = get(&format!("{base}/explore?orgId=1&left={encoded}"));
+    assert_eq!(status, 303);
+    assert_eq!(location, "/trace/0af7651916cd43dd8448eb211c80319c");
+}
+
+/// Every module a JavaScript file imports is a compiled-in asset, so no page can fail on a missing file.
+#[test]
+fn every_imported_module_is_compiled_in() {
+    for asset in ASSETS.iter().filter(|a| a.path.ends_with(".js")) {
+        for part in asset.body.split("'./").skip(1) {
+            let Some(name) = part.split('\'').next().filter(|n| n.ends_with(".js")) else { continue };
+            let wanted = format!("js/{name}");
+            assert!(ASSETS.iter().any(|a| a.path == wanted), "{} imports {wanted}, which is not in ASSETS", asset.path);
+        }
+    }
+    let js_files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/js")).unwrap().count();
+    assert_eq!(
+        js_files,
+        ASSETS.iter().filter(|a| a.path.ends_with(".js")).count(),
+        "a file in assets/js is not in ASSETS"
+    );
+}
