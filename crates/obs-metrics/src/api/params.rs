@@ -1,0 +1,157 @@
+//! Request parameters of the Prometheus API: form/query-string decoding (repeated keys such as
+//! `match[]`), timestamps (unix seconds or RFC 3339) and durations (`15s` or float seconds).
+
+use crate::promql::QueryError;
+
+/// Decoded `key=value` pairs from a query string and/or a form body, in order.
+#[derive(Debug, Default, Clone)]
+pub struct Params(pub Vec<(String, String)>);
+
+impl Params {
+    /// Decodes `application/x-www-form-urlencoded` text and appends it.
+    pub fn extend_from(&mut self, encoded: &str) {
+        for pair in encoded.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            self.0.push((decode(k), decode(v)));
+        }
+    }
+
+    /// The first value of `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `key`.
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+    }
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi * 16 + lo);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    char::from(b).to_digit(16).map(|d| d as u8)
+}
+
+/// A timestamp parameter in unix ms: unix seconds (float) or RFC 3339.
+pub fn parse_time(raw: &str) -> Option<i64> {
+    if let Ok(secs) = raw.parse::<f64>() {
+        return secs.is_finite().then(|| (secs * 1000.0).round() as i64);
+    }
+    parse_rfc3339(raw)
+}
+
+/// A required timestamp parameter, with Prometheus' message when it is bad.
+pub fn time_param(params: &Params, name: &str) -> Result<i64, QueryError> {
+    let raw = params.get(name).unwrap_or("");
+    parse_time(raw)
+        .ok_or_else(|| QueryError::BadData(format!("invalid parameter {name:?}: cannot parse {raw:?} to a valid timestamp")))
+}
+
+/// A duration parameter in ms: float seconds or a PromQL duration (`1m30s`).
+pub fn parse_duration_ms(raw: &str) -> Option<i64> {
+    if let Ok(secs) = raw.parse::<f64>() {
+        return secs.is_finite().then(|| (secs * 1000.0).round() as i64);
+    }
+    promql_parser::util::parse_duration(raw).ok().map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` to unix ms.
+pub fn parse_rfc3339(raw: &str) -> Option<i64> {
+    let b = raw.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| raw.get(r)?.parse::<i64>().ok();
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut rest = &raw[19..];
+    let mut millis = 0i64;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let padded = format!("{:0<3}", &frac[..digits.min(3)]);
+        millis = padded.parse().ok()?;
+        rest = &frac[digits..];
+    }
+    let offset_min = match rest {
+        "Z" | "z" => 0,
+        _ if rest.len() == 6 && matches!(&rest[..1], "+" | "-") && &rest[3..4] == ":" => {
+            let sign = if rest.starts_with('-') { -1 } else { 1 };
+            sign * (rest[1..3].parse::<i64>().ok()? * 60 + rest[4..6].parse::<i64>().ok()?)
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_min * 60;
+    Some(secs * 1000 + millis)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pins the timestamp forms Prometheus accepts.
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("1700000000"), Some(1_700_000_000_000));
+        assert_eq!(parse_time("1700000000.5"), Some(1_700_000_000_500));
+        assert_eq!(parse_time("2023-11-14T22:13:20Z"), Some(1_700_000_000_000));
+        assert_eq!(parse_time("2023-11-14T23:13:20.25+01:00"), Some(1_700_000_000_250));
+        assert_eq!(parse_time("abc"), None);
+        assert_eq!(parse_time(""), None);
+    }
+
+    /// Pins durations as float seconds or PromQL durations.
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("15s"), Some(15_000));
+        assert_eq!(parse_duration_ms("1m30s"), Some(90_000));
+        assert_eq!(parse_duration_ms("0.5"), Some(500));
+        assert_eq!(parse_duration_ms("x"), None);
+    }
+
+    /// Pins form decoding with repeated keys and escapes.
+    #[test]
+    fn form_decoding() {
+        let mut p = Params::default();
+        p.extend_from("match%5B%5D=up&match[]=a%7Bb%3D%22c%22%7D&query=1+%2B+1");
+        assert_eq!(p.all("match[]"), vec!["up", "a{b=\"c\"}"]);
+        assert_eq!(p.get("query"), Some("1 + 1"));
+    }
+}

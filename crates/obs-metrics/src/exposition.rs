@@ -1,0 +1,112 @@
+//! The collector-style `/metrics` exposition (Prometheus text format 0.0.4): every live series
+//! at its newest value, grouped by family with `# HELP`/`# TYPE`, plus the server's own samples.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use obs_ingest::{SelfSample, SelfSamples};
+
+use crate::format::go_g;
+use crate::store::{Latest, MetricStore};
+
+/// Content type of the text exposition format.
+pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// The `/metrics` router.
+pub fn router(store: Arc<MetricStore>, own: SelfSamples) -> axum::Router {
+    axum::Router::new().route(
+        "/metrics",
+        get(move || {
+            let body = render(&store, &own());
+            async move { ([(CONTENT_TYPE, CONTENT_TYPE_TEXT)], body).into_response() }
+        }),
+    )
+}
+
+/// The whole exposition text.
+pub fn render(store: &MetricStore, own: &[SelfSample]) -> String {
+    let mut by_family: BTreeMap<Arc<str>, Vec<Latest>> = BTreeMap::new();
+    for latest in store.latest() {
+        by_family.entry(latest.family.clone()).or_default().push(latest);
+    }
+    let families: BTreeMap<_, _> = store.families().into_iter().collect();
+    let mut out = String::new();
+    for (family, mut series) in by_family {
+        let (kind, help) = families.get(&family).map_or(("untyped", ""), |f| (f.kind.as_str(), f.help.as_str()));
+        header(&mut out, &family, help, kind);
+        series.sort_by(series_order);
+        for s in series {
+            let name = label(&s.labels, "__name__").unwrap_or(&family);
+            sample_line(&mut out, name, s.labels.iter().filter(|(k, _)| k != "__name__"), s.value);
+        }
+    }
+    let mut own_by_name: BTreeMap<&str, Vec<&SelfSample>> = BTreeMap::new();
+    for s in own {
+        own_by_name.entry(s.name).or_default().push(s);
+    }
+    for (name, samples) in own_by_name {
+        header(&mut out, name, samples.first().map_or("", |s| s.help), samples.first().map_or("untyped", |s| s.kind));
+        for s in samples {
+            let labels: Vec<(String, String)> = s.labels.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect();
+            sample_line(&mut out, name, labels.iter(), s.value);
+        }
+    }
+    out
+}
+
+fn header(out: &mut String, name: &str, help: &str, kind: &str) {
+    if !help.is_empty() {
+        let help = help.replace('\\', "\\\\").replace('\n', "\\n");
+        let _ = writeln!(out, "# HELP {name} {help}");
+    }
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+}
+
+fn sample_line<'a>(out: &mut String, name: &str, labels: impl Iterator<Item = &'a (String, String)>, value: f64) {
+    out.push_str(name);
+    let mut first = true;
+    for (k, v) in labels {
+        out.push(if first { '{' } else { ',' });
+        first = false;
+        let v = v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+        let _ = write!(out, "{k}=\"{v}\"");
+    }
+    if !first {
+        out.push('}');
+    }
+    let _ = writeln!(out, " {}", go_g(value));
+}
+
+fn label<'a>(labels: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    labels.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Orders a family's series: by identity labels, then plain/bucket/sum/count, then bucket bound
+/// or quantile ascending, as scrapers expect histogram and summary lines.
+fn series_order(a: &Latest, b: &Latest) -> Ordering {
+    let identity = |l: &Latest| -> Vec<(String, String)> {
+        l.labels.iter().filter(|(k, _)| k != "__name__" && k != "le" && k != "quantile").cloned().collect()
+    };
+    let rank = |l: &Latest| {
+        let name = label(&l.labels, "__name__").unwrap_or_default();
+        if name.ends_with("_sum") && *name != *l.family {
+            2
+        } else if name.ends_with("_count") && *name != *l.family {
+            3
+        } else {
+            1
+        }
+    };
+    let bound = |l: &Latest| {
+        label(&l.labels, "le").or_else(|| label(&l.labels, "quantile")).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+    };
+    identity(a)
+        .cmp(&identity(b))
+        .then(rank(a).cmp(&rank(b)))
+        .then(bound(a).partial_cmp(&bound(b)).unwrap_or(Ordering::Equal))
+}

@@ -1,0 +1,170 @@
+//! Binary operators: arithmetic (`+ - * / % ^ atan2`), comparisons (filtering, or 0/1 with
+//! `bool`) between scalars and vectors, one-to-one vector matching (`on`/`ignoring`), and the
+//! set operators `and`, `or`, `unless`.
+
+use std::collections::{HashMap, HashSet};
+
+use promql_parser::parser::{BinModifier, BinaryExpr, LabelModifier, VectorMatchCardinality};
+
+use super::eval::{Evaluator, kind};
+use super::{QueryError, Sample, Value, check_unique, drop_name};
+use crate::store::Labels;
+
+/// Evaluates a binary expression at `t` ms.
+pub fn eval(ev: &Evaluator<'_>, b: &BinaryExpr, t: i64) -> Result<Value, QueryError> {
+    let op = b.op.to_string();
+    let return_bool = b.modifier.as_ref().is_some_and(|m| m.return_bool);
+    let comparison = b.op.is_comparison_operator();
+    let lhs = ev.eval(&b.lhs, t)?;
+    let rhs = ev.eval(&b.rhs, t)?;
+    let out = match (lhs, rhs) {
+        (Value::Scalar(l), Value::Scalar(r)) => {
+            let v = apply(&op, l, r)?;
+            return Ok(Value::Scalar(if comparison { bool_value(v.is_some()) } else { v.unwrap_or(f64::NAN) }));
+        }
+        (Value::Vector(l), Value::Scalar(r)) => with_scalar(&op, l, r, false, return_bool)?,
+        (Value::Scalar(l), Value::Vector(r)) => with_scalar(&op, r, l, true, return_bool)?,
+        (Value::Vector(l), Value::Vector(r)) => vector_vector(&op, l, r, b.modifier.as_ref(), return_bool)?,
+        (l, r) => {
+            return Err(QueryError::Execution(format!("operator {op} is not defined between {} and {}", kind(&l), kind(&r))));
+        }
+    };
+    check_unique(&out)?;
+    Ok(Value::Vector(out))
+}
+
+fn bool_value(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// `l op r`: arithmetic gives `Some(value)`; a comparison gives `Some(l)` when true, `None` when false.
+fn apply(op: &str, l: f64, r: f64) -> Result<Option<f64>, QueryError> {
+    let cmp = |keep: bool| if keep { Some(l) } else { None };
+    Ok(match op {
+        "+" => Some(l + r),
+        "-" => Some(l - r),
+        "*" => Some(l * r),
+        "/" => Some(l / r),
+        "%" => Some(l % r),
+        "^" => Some(l.powf(r)),
+        "atan2" => Some(l.atan2(r)),
+        "==" => cmp(l == r),
+        "!=" => cmp(l != r),
+        ">" => cmp(l > r),
+        "<" => cmp(l < r),
+        ">=" => cmp(l >= r),
+        "<=" => cmp(l <= r),
+        other => return Err(QueryError::unsupported(format!("operator {other:?} here"))),
+    })
+}
+
+fn is_arith(op: &str) -> bool {
+    matches!(op, "+" | "-" | "*" | "/" | "%" | "^" | "atan2")
+}
+
+/// Vector op scalar (or scalar op vector when `swap`): comparisons keep the vector's value.
+fn with_scalar(op: &str, v: Vec<Sample>, s: f64, swap: bool, return_bool: bool) -> Result<Vec<Sample>, QueryError> {
+    if matches!(op, "and" | "or" | "unless") {
+        return Err(QueryError::BadData(format!("set operator {op:?} not allowed in binary scalar expression")));
+    }
+    let mut out = Vec::new();
+    for sample in v {
+        let (l, r) = if swap { (s, sample.value) } else { (sample.value, s) };
+        let result = apply(op, l, r)?;
+        let (value, keep) = match result {
+            _ if return_bool => (bool_value(result.is_some()), true),
+            Some(_) if !is_arith(op) => (sample.value, true),
+            Some(v) => (v, true),
+            None => (0.0, false),
+        };
+        if keep {
+            let labels = if is_arith(op) || return_bool { drop_name(&sample.labels) } else { sample.labels };
+            out.push(Sample { labels, value });
+        }
+    }
+    Ok(out)
+}
+
+/// The labels two sides are matched on.
+fn signature(labels: &[(String, String)], matching: Option<&LabelModifier>) -> Labels {
+    match matching {
+        Some(LabelModifier::Include(on)) => labels.iter().filter(|(k, _)| on.labels.contains(k)).cloned().collect(),
+        Some(LabelModifier::Exclude(ignoring)) => {
+            labels.iter().filter(|(k, _)| k != "__name__" && !ignoring.labels.contains(k)).cloned().collect()
+        }
+        None => drop_name(labels),
+    }
+}
+
+fn vector_vector(
+    op: &str,
+    lhs: Vec<Sample>,
+    rhs: Vec<Sample>,
+    modifier: Option<&BinModifier>,
+    return_bool: bool,
+) -> Result<Vec<Sample>, QueryError> {
+    let matching = modifier.and_then(|m| m.matching.as_ref());
+    match op {
+        "and" | "unless" => {
+            let right: HashSet<Labels> = rhs.iter().map(|s| signature(&s.labels, matching)).collect();
+            let want = op == "and";
+            return Ok(lhs.into_iter().filter(|s| right.contains(&signature(&s.labels, matching)) == want).collect());
+        }
+        "or" => {
+            let left: HashSet<Labels> = lhs.iter().map(|s| signature(&s.labels, matching)).collect();
+            let extra: Vec<Sample> = rhs.into_iter().filter(|s| !left.contains(&signature(&s.labels, matching))).collect();
+            return Ok(lhs.into_iter().chain(extra).collect());
+        }
+        _ => {}
+    }
+    if let Some(m) = modifier
+        && matches!(m.card, VectorMatchCardinality::ManyToOne(_) | VectorMatchCardinality::OneToMany(_))
+    {
+        return Err(QueryError::unsupported("many-to-one matching (group_left/group_right)"));
+    }
+    let mut right: HashMap<Labels, Sample> = HashMap::new();
+    for s in rhs {
+        let sig = signature(&s.labels, matching);
+        if right.contains_key(&sig) {
+            return Err(QueryError::Execution(format!(
+                "found duplicate series for the match group {} on the right hand-side of the operation; \
+                 many-to-many matching not allowed: matching labels must be unique on one side",
+                fmt_labels(&sig)
+            )));
+        }
+        right.insert(sig, s);
+    }
+    let mut matched: HashSet<Labels> = HashSet::new();
+    let mut out = Vec::new();
+    for l in lhs {
+        let sig = signature(&l.labels, matching);
+        let Some(r) = right.get(&sig) else { continue };
+        if !matched.insert(sig.clone()) {
+            return Err(QueryError::Execution(
+                "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)".into(),
+            ));
+        }
+        let result = apply(op, l.value, r.value)?;
+        let value = match result {
+            _ if return_bool => bool_value(result.is_some()),
+            Some(v) => v,
+            None => continue,
+        };
+        out.push(Sample { labels: result_labels(&l.labels, op, return_bool, matching), value });
+    }
+    Ok(out)
+}
+
+fn result_labels(labels: &[(String, String)], op: &str, return_bool: bool, matching: Option<&LabelModifier>) -> Labels {
+    let base: Labels = if is_arith(op) || return_bool { drop_name(labels) } else { labels.to_vec() };
+    match matching {
+        Some(LabelModifier::Include(on)) => base.into_iter().filter(|(k, _)| on.labels.contains(k)).collect(),
+        Some(LabelModifier::Exclude(ignoring)) => base.into_iter().filter(|(k, _)| !ignoring.labels.contains(k)).collect(),
+        None => base,
+    }
+}
+
+fn fmt_labels(labels: &[(String, String)]) -> String {
+    let inner: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    format!("{{{}}}", inner.join(", "))
+}

@@ -1,0 +1,122 @@
+//! PromQL evaluation over the store: parse with `promql-parser`, evaluate the supported subset
+//! at one instant or over a range of steps, and refuse anything else with an error naming it.
+
+pub mod aggregate;
+pub mod binary;
+pub mod eval;
+pub mod functions;
+
+use std::collections::BTreeMap;
+
+use crate::store::{Labels, SeriesData};
+use crate::view::StoreView;
+
+/// Default lookback of instant vector selectors (Prometheus' `--query.lookback-delta`).
+pub const LOOKBACK_MS: i64 = 5 * 60 * 1000;
+
+/// Why a query failed, mapped to Prometheus' error types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueryError {
+    /// Bad input (parse errors, bad parameters): 400 `bad_data`.
+    BadData(String),
+    /// The expression cannot be executed (unsupported feature, matching errors): 422 `execution`.
+    Execution(String),
+}
+
+impl QueryError {
+    /// An execution error for a feature this evaluator does not support.
+    pub fn unsupported(what: impl std::fmt::Display) -> Self {
+        QueryError::Execution(format!("{what} is not supported by the embedded backend's PromQL evaluator"))
+    }
+}
+
+/// One element of an instant vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// Labels, `__name__` included when kept.
+    pub labels: Labels,
+    /// Value.
+    pub value: f64,
+}
+
+/// The value of an expression at one instant.
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// A scalar.
+    Scalar(f64),
+    /// An instant vector.
+    Vector(Vec<Sample>),
+    /// A range vector (only as a query's own result).
+    Matrix(Vec<SeriesData>),
+    /// A string literal.
+    String(String),
+}
+
+/// An instant query's result, timestamped at `t` (ms).
+pub fn instant_query(store: &StoreView, query: &str, t: i64) -> Result<Value, QueryError> {
+    let expr = parse(query)?;
+    let ev = eval::Evaluator::new(store, t, t);
+    let mut value = ev.eval(&expr, t)?;
+    if let Value::Vector(v) = &mut value {
+        v.sort_by(|a, b| a.labels.cmp(&b.labels));
+    }
+    Ok(value)
+}
+
+/// A range query's result: one series per label set, values at each step from `start` to `end`.
+pub fn range_query(store: &StoreView, query: &str, start: i64, end: i64, step: i64) -> Result<Vec<SeriesData>, QueryError> {
+    let expr = parse(query)?;
+    let ev = eval::Evaluator::new(store, start, end);
+    let mut out: BTreeMap<Labels, Vec<(i64, f64)>> = BTreeMap::new();
+    let mut t = start;
+    while t <= end {
+        match ev.eval(&expr, t)? {
+            Value::Scalar(v) => out.entry(Vec::new()).or_default().push((t, v)),
+            Value::Vector(samples) => {
+                for s in samples {
+                    out.entry(s.labels).or_default().push((t, s.value));
+                }
+            }
+            Value::Matrix(_) => return Err(bad_type("range vector")),
+            Value::String(_) => return Err(bad_type("string")),
+        }
+        t += step.max(1);
+    }
+    Ok(out.into_iter().map(|(labels, samples)| SeriesData { labels: labels.into(), samples }).collect())
+}
+
+fn bad_type(kind: &str) -> QueryError {
+    QueryError::BadData(format!("invalid expression type \"{kind}\" for range query, must be Scalar or instant Vector"))
+}
+
+/// Parses a query, answering parse errors as Prometheus words them.
+pub fn parse(query: &str) -> Result<promql_parser::parser::Expr, QueryError> {
+    if query.trim().is_empty() {
+        return Err(QueryError::BadData(
+            "invalid parameter \"query\": 1:1: parse error: no expression found in input".into(),
+        ));
+    }
+    promql_parser::parser::parse(query)
+        .map_err(|e| QueryError::BadData(format!("invalid parameter \"query\": parse error: {e}")))
+}
+
+/// The value of label `name` (empty when absent, as PromQL treats it).
+pub fn label_of<'a>(labels: &'a [(String, String)], name: &str) -> &'a str {
+    labels.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// Labels without `__name__`.
+pub fn drop_name(labels: &[(String, String)]) -> Labels {
+    labels.iter().filter(|(k, _)| k != "__name__").cloned().collect()
+}
+
+/// Fails when two samples of a vector share a label set (Prometheus refuses such results).
+pub fn check_unique(samples: &[Sample]) -> Result<(), QueryError> {
+    let mut seen = std::collections::HashSet::new();
+    for s in samples {
+        if !seen.insert(&s.labels) {
+            return Err(QueryError::Execution("vector cannot contain metrics with the same labelset".into()));
+        }
+    }
+    Ok(())
+}
