@@ -3,7 +3,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod listeners;
 pub mod otlp;
+pub mod routes;
 pub mod selfmetrics;
 pub mod server;
 pub mod state;
+pub mod status;

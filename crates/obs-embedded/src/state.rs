@@ -1,13 +1,16 @@
-//! The state every listener shares: the three stores and the shutdown flag.
+//! The state every listener shares: the three stores, request counters, where each port
+//! listens, and the shutdown flag.
 
-use std::sync::Arc;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use obs_logs::LogStore;
 use obs_metrics::MetricStore;
 use obs_traces::TraceStore;
 
 use crate::config::Config;
+use crate::selfmetrics::RequestCounters;
 
 /// Shared by every router and gRPC service.
 pub struct AppState {
@@ -19,10 +22,16 @@ pub struct AppState {
     pub logs: Arc<LogStore>,
     /// Metric series with a sample history.
     pub metrics: Arc<MetricStore>,
+    /// OTLP requests by protocol, signal and outcome.
+    pub requests: RequestCounters,
+    /// `(port key, local address)` of every listener, set once they are all bound.
+    pub listen: OnceLock<Vec<(&'static str, SocketAddr)>>,
     /// Set when shutdown begins: ingest answers 503 / UNAVAILABLE from then on.
     shutting_down: AtomicBool,
     /// When the server started (for uptime).
     pub started: std::time::Instant,
+    /// Wall-clock start, for the collector-style health answer.
+    pub started_at: std::time::SystemTime,
 }
 
 /// Shared handle to the state.
@@ -35,9 +44,12 @@ impl AppState {
             traces: Arc::new(TraceStore::new(config.limits.traces)),
             logs: Arc::new(LogStore::new(config.limits.logs)),
             metrics: Arc::new(MetricStore::new(config.limits.metrics)),
+            requests: RequestCounters::default(),
+            listen: OnceLock::new(),
             config,
             shutting_down: AtomicBool::new(false),
             started: std::time::Instant::now(),
+            started_at: std::time::SystemTime::now(),
         })
     }
 

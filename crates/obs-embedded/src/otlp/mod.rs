@@ -1,2 +1,61 @@
 //! OTLP ingest: gRPC services on :4317 and HTTP on :4318, with the spec's content types,
-//! gzip, size limits, error bodies and partial success. OWNER: core helper.
+//! gzip, size limits, error bodies and partial success. Both transports hand requests to
+//! [`ingest`], which refuses during shutdown and otherwise stores them.
+
+pub mod grpc;
+pub mod http;
+
+use obs_ingest::http::OtlpSignal;
+use obs_ingest::{IngestOutcome, Refusal};
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+
+use crate::selfmetrics::{Outcome, Signal};
+use crate::state::AppState;
+
+/// An export request type and the store it goes to.
+pub trait Routed: OtlpSignal + Send + 'static {
+    /// Which signal it is, for the request counters.
+    const KIND: Signal;
+    /// Hands the request to its store.
+    fn store(state: &AppState, req: Self) -> Result<IngestOutcome, Refusal>;
+}
+
+impl Routed for ExportTraceServiceRequest {
+    const KIND: Signal = Signal::Traces;
+    fn store(state: &AppState, req: Self) -> Result<IngestOutcome, Refusal> {
+        state.traces.ingest(req)
+    }
+}
+
+impl Routed for ExportLogsServiceRequest {
+    const KIND: Signal = Signal::Logs;
+    fn store(state: &AppState, req: Self) -> Result<IngestOutcome, Refusal> {
+        state.logs.ingest(req)
+    }
+}
+
+impl Routed for ExportMetricsServiceRequest {
+    const KIND: Signal = Signal::Metrics;
+    fn store(state: &AppState, req: Self) -> Result<IngestOutcome, Refusal> {
+        state.metrics.ingest(req)
+    }
+}
+
+/// Stores `req` unless shutdown has begun.
+pub fn ingest<S: Routed>(state: &AppState, req: S) -> Result<IngestOutcome, Refusal> {
+    if state.is_shutting_down() {
+        return Err(Refusal::ShuttingDown);
+    }
+    S::store(state, req)
+}
+
+/// The counter outcome of an ingest result.
+pub fn outcome_of(result: &Result<IngestOutcome, Refusal>) -> Outcome {
+    match result {
+        Ok(outcome) if outcome.rejected > 0 => Outcome::Partial,
+        Ok(_) => Outcome::Accepted,
+        Err(_) => Outcome::Refused,
+    }
+}
