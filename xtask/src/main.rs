@@ -8,7 +8,17 @@ mod down;
 mod logs;
 mod smoke;
 mod status;
+mod tools;
 mod up;
+
+mod backend;
+mod ports;
+mod probe;
+mod ready;
+mod report;
+#[cfg(test)]
+mod testserver;
+mod verify;
 
 use clap::{Parser, Subcommand};
 

