@@ -64,11 +64,9 @@ fn collect_panes(json: &Value, is_panes: bool, queries: &mut Vec<ExploreQuery>, 
 
 fn collect_pane(pane: &Value, queries: &mut Vec<ExploreQuery>, range: &mut Option<(String, String)>) {
     let datasource = datasource_name(pane.get("datasource"));
-    if range.is_none() {
-        if let Some(r) = pane.get("range") {
-            let text = |k: &str| r.get(k).map(scalar_text).unwrap_or_default();
-            *range = Some((text("from"), text("to")));
-        }
+    if let Some(r) = pane.get("range").filter(|_| range.is_none()) {
+        let text = |k: &str| r.get(k).map(scalar_text).unwrap_or_default();
+        *range = Some((text("from"), text("to")));
     }
     for item in pane.get("queries").and_then(Value::as_array).into_iter().flatten() {
         queries.push(read_query(item, &datasource));

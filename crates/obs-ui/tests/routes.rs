@@ -1,5 +1,6 @@
 //! The UI router over a real socket: pages, assets with their content types, config, 404s and
 //! Grafana-style `/explore` redirects.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 use std::time::Duration;
 

@@ -23,6 +23,17 @@ export function niceTicks(min, max, count = 5) {
   return ticks;
 }
 
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800].map((x) => x * 1000);
+
+/** Round time ticks (local clock) across [from, to], about `count` of them. */
+export function timeTicks(from, to, count = 6) {
+  const step = TIME_STEPS.find((x) => x >= (to - from) / count) || (to - from);
+  const offset = new Date(from).getTimezoneOffset() * 60000;
+  const ticks = [];
+  for (let t = Math.ceil((from - offset) / step) * step + offset; t <= to; t += step) ticks.push(t);
+  return ticks;
+}
+
 function timeLabel(ms, spanMs) {
   const d = new Date(ms);
   const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
@@ -39,8 +50,7 @@ function frame(height, from, to, yMin, yMax) {
     grid.append(s('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v) }));
     axis.append(s('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, fmtNumber(v)));
   }
-  const stepMs = niceTicks(0, to - from, 6)[1] || (to - from);
-  for (let t = Math.ceil(from / stepMs) * stepMs; t <= to; t += stepMs) {
+  for (const t of timeTicks(from, to)) {
     axis.append(s('text', { x: x(t), y: height - 6, 'text-anchor': 'middle' }, timeLabel(t, to - from)));
   }
   return { x, y, grid, axis };
@@ -53,7 +63,9 @@ function extent(values) {
   if (min === Infinity) return [0, 1];
   if (min > 0) min = 0;
   if (min === max) max = min + 1;
-  return [min, max];
+  const ticks = niceTicks(min, max, 4);
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
+  return [Math.floor(min / step + 1e-9) * step, Math.ceil(max / step - 1e-9) * step];
 }
 
 /** A line chart of `series` ([{name, points: [[ms, value]]}]) over [from, to], with legend and hover. */

@@ -56,7 +56,7 @@ export function fmtTime(ms) {
 export function fmtNumber(v) {
   if (!Number.isFinite(v)) return String(v);
   const abs = Math.abs(v);
-  if (abs !== 0 && (abs >= 1e9 || abs < 1e-3)) return v.toExponential(3);
+  if (abs !== 0 && (abs >= 1e9 || abs < 1e-4)) return v.toExponential(3);
   return Number(v.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 4 });
 }
 

@@ -85,6 +85,11 @@ function drawWaterfall(waterfall, trace, state, select, redraw) {
   waterfall.querySelector(`[data-span-id="${state.selected}"]`)?.classList.add('sel');
 }
 
+/** Indentation in pixels: full steps near the root, then compressed so deep trees keep their names visible. */
+function indent(depth) {
+  return depth <= 8 ? depth * 14 : Math.min(112 + (depth - 8) * 3, 200);
+}
+
 function row(span, total, state, select, redraw) {
   const left = (span.start / total) * 100;
   const width = Math.max((span.duration / total) * 100, 0.15);
@@ -97,13 +102,15 @@ function row(span, total, state, select, redraw) {
     } }, isCollapsed ? '▸' : '▾')
     : h('span', { class: 'tog' });
   const end = left + width;
-  const label = h('span', { class: 'wf-dur', style: end > 85 ? { right: `${100 - left + 0.5}%` } : { left: `calc(${end}% + 4px)` } },
-    fmtDuration(span.duration));
+  let place = { left: `calc(${end}% + 4px)` };
+  if (end > 85 && width > 12) place = { right: `calc(${100 - end}% + 4px)`, color: '#111217' };
+  else if (end > 85) place = { right: `calc(${100 - left}% + 4px)` };
+  const label = h('span', { class: 'wf-dur', style: place }, fmtDuration(span.duration));
   const barClass = `wf-bar${span.critical ? ' crit' : ''}${span.status.code === 'ERROR' ? ' err' : ''}`;
   return h('div', { class: 'wf-row', 'data-span-id': span.id, onclick: () => select(span.id) },
-    h('div', { class: 'wf-name', style: { paddingLeft: `${4 + span.depth * 14}px` }, title: `${span.service}: ${span.name}` },
-      toggle, h('span', { class: 'svc' }, span.service), span.name,
-      span.status.code === 'ERROR' ? h('span', { class: 'badge err', style: { marginLeft: '6px' } }, 'error') : null),
+    h('div', { class: 'wf-name', style: { paddingLeft: `${4 + indent(span.depth)}px` }, title: `${span.service}: ${span.name}` },
+      toggle, span.status.code === 'ERROR' ? h('span', { class: 'badge err', style: { marginRight: '4px' } }, '!') : null,
+      span.name, h('span', { class: 'svc' }, span.service)),
     h('div', { class: 'wf-lane' },
       h('div', { class: barClass, style: { left: `${left}%`, width: `${width}%`, background: colour(span.service) } }), label));
 }

@@ -45,17 +45,18 @@ function searchForm(p, range) {
   const field = (label, input) => h('label', { class: 'field' }, h('span', {}, label), input);
   const statusSelect = h('select', { name: 'status' }, ['', 'error', 'ok', 'unset'].map((s) =>
     h('option', { value: s, selected: (p.get('status') || '') === s }, s || 'any')));
-  const form = h('form', { class: 'row', 'data-search': 'traces' },
+  const form = h('form', { 'data-search': 'traces' }, h('div', { class: 'row' },
     field('Service', h('select', { name: 'service' }, h('option', { value: p.get('service') || '' }, p.get('service') || 'any'))),
     field('Span name', h('input', { name: 'name', value: p.get('name') || '', placeholder: 'any', size: 18 })),
     field('Status', statusSelect),
     field('Min duration', h('input', { name: 'min', value: p.get('min') || '', placeholder: 'e.g. 100ms', size: 9 })),
     field('Max duration', h('input', { name: 'max', value: p.get('max') || '', placeholder: 'e.g. 2s', size: 9 })),
     field('Time range', rangeSelect(range)),
-    field('Limit', h('input', { name: 'limit', value: p.get('limit') || '50', size: 4 })),
+    field('Limit', h('input', { name: 'limit', value: p.get('limit') || '50', size: 4 }))),
+  h('div', { class: 'row', style: { marginTop: '8px' } },
     h('label', { class: 'field grow' }, h('span', {}, 'TraceQL (overrides service, span name and status)'),
       h('input', { name: 'q', class: 'query', value: p.get('q') || '', placeholder: '{resource.service.name="peak_trade_smoke_sender" && duration > 10ms}' })),
-    h('button', { class: 'primary', type: 'submit' }, 'Search'));
+    h('button', { class: 'primary', type: 'submit' }, 'Search')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const values = Object.fromEntries(['service', 'name', 'status', 'min', 'max', 'limit', 'q'].map((k) => [k, form.elements[k].value.trim()]));
