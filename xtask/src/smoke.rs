@@ -1,12 +1,222 @@
-//! `cargo xtask smoke` (placeholder, replaced by its owner).
+//! `cargo xtask obs-smoke`: send one span, one log record and one counter with smoke-sender,
+//! then prove each arrived by querying Tempo, Loki and Prometheus (or the embedded backend's
+//! same APIs), polling until `--timeout`. One pass/fail line per signal, and a link to the trace.
 
-/// Arguments of this command.
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use obs_stack::{Endpoints, SMOKE_SERVICE_NAME, SMOKE_SPAN_NAME, datasource_uid, ports};
+use serde::{Deserialize, Serialize};
+use xshell::cmd;
+
+use crate::backend::exec::{Ran, run_bounded};
+use crate::backend::{self, Kind, SMOKE_SENDER_BIN, docker};
+use crate::verify::{self, Sent};
+use crate::{probe, report};
+
+/// How often each signal is looked for.
+const INTERVAL: Duration = Duration::from_millis(100);
+/// How long `cargo run -p smoke-sender` may take (it may have to compile first).
+const CARGO_RUN_LIMIT: Duration = Duration::from_secs(600);
+
+/// OTLP transport smoke-sender uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// OTLP over gRPC.
+    Grpc,
+    /// OTLP over HTTP (protobuf).
+    Http,
+}
+
+/// Arguments of `obs-smoke`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// OTLP transport to send over
+    #[arg(long, value_enum, default_value = "grpc")]
+    protocol: Protocol,
+    /// Give up on a signal that is not queryable after this many seconds
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    timeout: u64,
+    /// Print one JSON object on stdout instead of lines
+    #[arg(long)]
+    json: bool,
+}
+
+/// What smoke-sender printed with `--json`.
+#[derive(Debug, Clone, Deserialize)]
+struct Ids {
+    trace_id: String,
+    span_id: String,
+}
+
+/// The outcome of one signal.
+#[derive(Debug, Clone, Serialize)]
+struct Outcome {
+    signal: &'static str,
+    ok: bool,
+    seconds: f64,
+    detail: String,
+}
 
 impl Args {
     /// Runs the command.
-    pub fn run(self) -> anyhow::Result<()> {
-        anyhow::bail!("not built yet")
+    pub fn run(self) -> Result<()> {
+        let endpoints = backend::endpoints()?;
+        let kind = detect(&endpoints);
+        let start_ns = unix_nanos().saturating_sub(60_000_000_000);
+        let ids = self.send(&endpoints)?;
+        let sent = Sent { service: SMOKE_SERVICE_NAME, span_name: SMOKE_SPAN_NAME, trace_id: &ids.trace_id };
+        let outcomes = self.verify_all(&endpoints, &sent, start_ns);
+        let link = trace_link(kind, &endpoints, &ids.trace_id);
+        self.print(kind, &ids, &outcomes, &link)?;
+        let failed: Vec<&str> = outcomes.iter().filter(|o| !o.ok).map(|o| o.signal).collect();
+        if !failed.is_empty() {
+            bail!("smoke check failed for: {} (trace id {})", failed.join(", "), ids.trace_id);
+        }
+        Ok(())
+    }
+
+    fn send(&self, endpoints: &Endpoints) -> Result<Ids> {
+        let port = match self.protocol {
+            Protocol::Grpc => ports::OTLP_GRPC,
+            Protocol::Http => ports::OTLP_HTTP,
+        };
+        let endpoint = endpoints.url(port);
+        let protocol = match self.protocol {
+            Protocol::Grpc => "grpc",
+            Protocol::Http => "http",
+        };
+        let sh = docker::shell()?;
+        let (planned, limit) = match std::env::var_os(SMOKE_SENDER_BIN) {
+            Some(bin) if !bin.is_empty() => (cmd!(sh, "{bin}"), Duration::from_secs(self.timeout + 30)),
+            _ => {
+                let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+                (cmd!(sh, "{cargo} run --quiet -p smoke-sender --"), CARGO_RUN_LIMIT)
+            }
+        };
+        let planned = planned.args(["--json", "--protocol", protocol, "--endpoint", &endpoint]);
+        let shown = planned.to_string();
+        let out = match run_bounded(planned, limit).with_context(|| format!("run `{shown}`"))? {
+            Ran::Finished(out) if out.success() => out,
+            Ran::Finished(out) => bail!("smoke-sender could not send to {endpoint}: {}", out.stderr.trim()),
+            Ran::Missing => bail!("`{shown}` could not start: the program does not exist; check {SMOKE_SENDER_BIN}"),
+            Ran::TimedOut => bail!("`{shown}` did not finish within {limit:?}"),
+        };
+        let line = out.stdout.lines().rev().find(|l| l.trim_start().starts_with('{')).unwrap_or("");
+        serde_json::from_str(line).with_context(|| format!("parse smoke-sender output {:?}", out.stdout.trim()))
+    }
+
+    fn verify_all(&self, endpoints: &Endpoints, sent: &Sent<'_>, start_ns: u128) -> Vec<Outcome> {
+        let sent_at = Instant::now();
+        let deadline = sent_at + Duration::from_secs(self.timeout);
+        let agent = probe::agent(probe::REQUEST_TIMEOUT);
+        let (tempo, loki, prom) =
+            (endpoints.url(ports::TEMPO), endpoints.url(ports::LOKI), endpoints.url(ports::PROMETHEUS));
+        let mut outcomes = Vec::new();
+        let mut check = |signal, attempt: &dyn Fn() -> Result<String, String>| {
+            let result = probe::poll(deadline, INTERVAL, attempt);
+            let seconds = (sent_at.elapsed().as_secs_f64() * 100.0).round() / 100.0;
+            let (ok, detail) = match result {
+                Ok(found) => (true, found),
+                Err(last) => (false, last),
+            };
+            outcomes.push(Outcome { signal, ok, seconds, detail });
+        };
+        check("trace", &|| verify::trace(&agent, &tempo, sent));
+        check("log", &|| verify::log(&agent, &loki, sent, start_ns, unix_nanos() + 60_000_000_000));
+        check("metric", &|| verify::metric(&agent, &prom, sent));
+        outcomes
+    }
+
+    fn print(&self, kind: Kind, ids: &Ids, outcomes: &[Outcome], link: &str) -> Result<()> {
+        if self.json {
+            let out = serde_json::json!({
+                "ok": outcomes.iter().all(|o| o.ok),
+                "backend": kind,
+                "protocol": self.protocol,
+                "trace_id": ids.trace_id,
+                "span_id": ids.span_id,
+                "signals": outcomes,
+                "trace_url": link,
+            });
+            println!("{out}");
+            return Ok(());
+        }
+        println!(
+            "sent trace {} (span {}) over {:?} to the {} backend",
+            ids.trace_id,
+            ids.span_id,
+            self.protocol,
+            kind.name()
+        );
+        for o in outcomes {
+            let verdict = if o.ok { "PASS" } else { "FAIL" };
+            println!("{:<7}{verdict}  {}  {}", o.signal, report::secs(Duration::from_secs_f64(o.seconds)), o.detail);
+        }
+        println!("trace: {link}");
+        Ok(())
+    }
+}
+
+/// Which backend answers on the Tempo port: the embedded one says so at `/obs-embedded/status`.
+fn detect(endpoints: &Endpoints) -> Kind {
+    let url = format!("{}/obs-embedded/status", endpoints.url(ports::TEMPO));
+    let answer = probe::agent(probe::REQUEST_TIMEOUT).get(&url).call();
+    let embedded =
+        answer.ok().filter(|r| r.status() == 200).and_then(|mut r| r.body_mut().read_json::<serde_json::Value>().ok());
+    match embedded {
+        Some(status) if status["backend"] == "embedded" => Kind::Embedded,
+        _ => Kind::Docker,
+    }
+}
+
+/// Where to look at the trace: Grafana Explore (docker) or the embedded UI's trace page.
+pub fn trace_link(kind: Kind, endpoints: &Endpoints, trace_id: &str) -> String {
+    let ui = endpoints.url(ports::GRAFANA);
+    match kind {
+        Kind::Embedded => format!("{ui}/trace/{trace_id}"),
+        Kind::Docker => {
+            let panes = serde_json::json!({ "smoke": {
+                "datasource": datasource_uid::TEMPO,
+                "queries": [{ "refId": "A", "datasource": { "type": "tempo", "uid": datasource_uid::TEMPO },
+                              "queryType": "traceql", "query": trace_id }],
+                "range": { "from": "now-1h", "to": "now" },
+            }});
+            format!("{ui}/explore?schemaVersion=1&orgId=1&panes={}", percent_encode(&panes.to_string()))
+        }
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn unix_nanos() -> u128 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The docker link opens Grafana Explore on the Tempo datasource with the trace id as query.
+    #[test]
+    fn grafana_explore_link() {
+        let e = Endpoints::from_lookup(|_| None).unwrap();
+        let link = trace_link(Kind::Docker, &e, "0af7651916cd43dd8448eb211c80319c");
+        assert!(
+            link.starts_with("http://127.0.0.1:3000/explore?schemaVersion=1&orgId=1&panes=%7B%22smoke%22%3A%7B"),
+            "{link}"
+        );
+        assert!(link.contains("%22query%22%3A%220af7651916cd43dd8448eb211c80319c%22"), "{link}");
+        assert_eq!(trace_link(Kind::Embedded, &e, "ab"), "http://127.0.0.1:3000/trace/ab");
     }
 }
