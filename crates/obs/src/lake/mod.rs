@@ -1,0 +1,41 @@
+//! `instrument_lake`: makes data-lake access visible. The lake is object storage behind the
+//! `object_store` crate's `ObjectStore` trait; the wrapper is itself an `ObjectStore`.
+
+mod client;
+mod metrics;
+mod op;
+mod store;
+mod stream;
+mod upload;
+
+pub use client::LakeClient;
+pub use metrics::{LakeMetrics, METRIC_BYTES, METRIC_DURATION};
+pub use store::InstrumentedStore;
+
+/// Something `instrument_lake` can wrap: any `ObjectStore`, or a [`LakeClient`].
+pub trait Instrument {
+    /// What the wrapping returns.
+    type Instrumented;
+    /// Wraps `self`, recording metrics with `metrics`.
+    fn instrument(self, metrics: LakeMetrics) -> Self::Instrumented;
+}
+
+impl<S: object_store::ObjectStore> Instrument for S {
+    type Instrumented = InstrumentedStore<S>;
+    fn instrument(self, metrics: LakeMetrics) -> InstrumentedStore<S> {
+        InstrumentedStore::new(self, metrics)
+    }
+}
+
+impl Instrument for LakeClient {
+    type Instrumented = LakeClient;
+    fn instrument(self, metrics: LakeMetrics) -> LakeClient {
+        self.instrumented(metrics)
+    }
+}
+
+/// Wraps a store (or a [`LakeClient`]) so every operation emits a span and metrics through the
+/// global providers that [`crate::init_otel`] installed.
+pub fn instrument_lake<L: Instrument>(lake: L) -> L::Instrumented {
+    lake.instrument(LakeMetrics::global())
+}

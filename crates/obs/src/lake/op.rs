@@ -1,0 +1,111 @@
+//! One lake operation in flight: its span and start time, finished exactly once with an outcome
+//! that sets the span status and records the metrics.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use opentelemetry::KeyValue;
+use tracing::Span;
+
+use crate::lake::metrics::LakeMetrics;
+
+/// Attribute keys (our `lake.*` namespace plus the semantic conventions' `error.type`).
+pub(crate) mod keys {
+    pub const OPERATION: &str = "lake.operation.name";
+    pub const STORE: &str = "lake.store";
+    pub const OUTCOME: &str = "lake.outcome";
+    pub const ERROR_TYPE: &str = "error.type";
+}
+
+/// Makes a span with every field an operation may fill in later.
+macro_rules! lake_span {
+    ($name:literal, $store:expr) => {
+        tracing::info_span!(
+            $name,
+            otel.kind = "client",
+            lake.operation.name = &$name[5..],
+            lake.store = %$store,
+            lake.path = tracing::field::Empty,
+            lake.prefix = tracing::field::Empty,
+            lake.destination = tracing::field::Empty,
+            lake.bytes = tracing::field::Empty,
+            lake.object_count = tracing::field::Empty,
+            lake.range_count = tracing::field::Empty,
+            lake.object_size = tracing::field::Empty,
+            lake.part_count = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            otel.status_message = tracing::field::Empty,
+        )
+    };
+}
+pub(crate) use lake_span;
+
+/// An operation waiting for its outcome.
+#[derive(Debug)]
+pub(crate) struct Op {
+    pub(crate) span: Span,
+    started: Instant,
+    operation: &'static str,
+    store: Arc<str>,
+    metrics: LakeMetrics,
+}
+
+impl Op {
+    pub(crate) fn new(span: Span, operation: &'static str, store: Arc<str>, metrics: LakeMetrics) -> Self {
+        Self { span, started: Instant::now(), operation, store, metrics }
+    }
+
+    /// Success: records bytes on the span and metrics.
+    pub(crate) fn ok(self, bytes: u64) {
+        if bytes > 0 {
+            self.span.record("lake.bytes", bytes);
+        }
+        self.finish("ok", None, bytes);
+    }
+
+    /// Failure: error status and message on the span, `error.type` on both.
+    pub(crate) fn fail(self, err: &object_store::Error, bytes: u64) {
+        self.fail_with(error_type(err), &err.to_string(), bytes);
+    }
+
+    pub(crate) fn fail_with(self, kind: &'static str, message: &str, bytes: u64) {
+        if bytes > 0 {
+            self.span.record("lake.bytes", bytes);
+        }
+        self.span.record("error.type", kind);
+        self.span.record("otel.status_code", "ERROR");
+        self.span.record("otel.status_message", message);
+        self.finish("error", Some(kind), bytes);
+    }
+
+    fn finish(self, outcome: &'static str, kind: Option<&'static str>, bytes: u64) {
+        let mut attrs = vec![
+            KeyValue::new(keys::OPERATION, self.operation),
+            KeyValue::new(keys::STORE, self.store.clone()),
+            KeyValue::new(keys::OUTCOME, outcome),
+        ];
+        if let Some(kind) = kind {
+            attrs.push(KeyValue::new(keys::ERROR_TYPE, kind));
+        }
+        self.metrics.record(self.started.elapsed().as_secs_f64(), bytes, &attrs);
+    }
+}
+
+/// Low-cardinality name of an `object_store` error for `error.type`.
+pub(crate) fn error_type(err: &object_store::Error) -> &'static str {
+    use object_store::Error as E;
+    match err {
+        E::NotFound { .. } => "not_found",
+        E::AlreadyExists { .. } => "already_exists",
+        E::Precondition { .. } => "precondition",
+        E::NotModified { .. } => "not_modified",
+        E::NotImplemented { .. } => "not_implemented",
+        E::NotSupported { .. } => "not_supported",
+        E::InvalidPath { .. } => "invalid_path",
+        E::PermissionDenied { .. } => "permission_denied",
+        E::Unauthenticated { .. } => "unauthenticated",
+        E::Generic { .. } => "generic",
+        _ => "other",
+    }
+}

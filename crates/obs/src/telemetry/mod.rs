@@ -1,0 +1,8 @@
+//! The telemetry pipeline behind `init_otel`: exporters, the providers built on them, the
+//! `tracing` bridge layers, and the accounting of what failed to leave the process.
+
+pub(crate) mod accounting;
+pub(crate) mod exporters;
+pub(crate) mod layers;
+pub(crate) mod providers;
+pub(crate) mod runtime;
