@@ -13,6 +13,9 @@ pub mod promql;
 pub mod store;
 pub mod view;
 
+#[cfg(test)]
+mod testutil;
+
 use std::sync::Arc;
 
 pub use store::MetricStore;

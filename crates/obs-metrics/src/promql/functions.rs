@@ -207,3 +207,101 @@ pub fn bucket_quantile(q: f64, mut buckets: Vec<(f64, f64)>) -> f64 {
     }
     start + (end - start) * (rank / count)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(start: i64, end: i64) -> Window {
+        Window { series: Vec::new(), range_start: start, range_end: end, range_ms: end - start }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    /// Pins rate/increase with a counter reset, extrapolated to both window edges.
+    #[test]
+    fn rate_with_reset() {
+        let w = window(0, 60_000);
+        let s = [(10_000, 5.0), (20_000, 10.0), (30_000, 2.0), (40_000, 6.0), (50_000, 10.0)];
+        // increase 5 + reset 10 = 15 over 40 s sampled, extrapolated by 10 s each side: 15 * 60 / 40.
+        assert_eq!(extrapolated_rate(&w, &s, true, false), Some(22.5));
+        assert_eq!(extrapolated_rate(&w, &s, true, true), Some(0.375));
+    }
+
+    /// Pins the counter's extrapolation stopping at zero, and the half-interval rule far from an edge.
+    #[test]
+    fn rate_extrapolation_limits() {
+        let w = window(0, 60_000);
+        // 20 over 20 s; towards the start only 1 s (where it would reach 0), 10 s to the end: 20 * 31 / 20.
+        let s = [(30_000, 1.0), (40_000, 11.0), (50_000, 21.0)];
+        assert_eq!(extrapolated_rate(&w, &s, true, false), Some(31.0));
+        // starts at 0 (no extrapolation before), end 30 s away > 1.1 * 10 s: half an interval (5 s).
+        let s = [(20_000, 0.0), (30_000, 10.0)];
+        assert_eq!(extrapolated_rate(&w, &s, true, false), Some(15.0));
+        // delta (a gauge) may be negative; both edges are 10 s away, under 1.1 * 40 s: -8 * 60 / 40.
+        let s = [(10_000, 10.0), (50_000, 2.0)];
+        assert_eq!(extrapolated_rate(&w, &s, false, false), Some(-12.0));
+        assert_eq!(extrapolated_rate(&w, &[(10_000, 1.0)], true, true), None);
+    }
+
+    /// Pins irate/idelta on the last two samples, with a reset.
+    #[test]
+    fn irate_and_idelta() {
+        assert_eq!(instant_delta(&[(10_000, 5.0), (20_000, 10.0)], true), Some(0.5));
+        assert_eq!(instant_delta(&[(10_000, 5.0), (20_000, 10.0), (30_000, 2.0)], true), Some(0.2));
+        assert_eq!(instant_delta(&[(10_000, 5.0), (20_000, 10.0), (30_000, 2.0)], false), Some(-8.0));
+        assert_eq!(instant_delta(&[(10_000, 5.0)], true), None);
+    }
+
+    /// Pins the *_over_time reducers.
+    #[test]
+    fn over_time_reducers() {
+        let w = window(0, 60_000);
+        let s = [(1, 4.0), (2, 1.0), (3, 7.0)];
+        let f = |name| over_time(name, &w, &s);
+        assert_eq!(f("avg_over_time"), Some(4.0));
+        assert_eq!(f("min_over_time"), Some(1.0));
+        assert_eq!(f("max_over_time"), Some(7.0));
+        assert_eq!(f("sum_over_time"), Some(12.0));
+        assert_eq!(f("count_over_time"), Some(3.0));
+        assert_eq!(f("last_over_time"), Some(7.0));
+    }
+
+    /// Pins histogram_quantile interpolation, the +Inf rule and edge cases.
+    #[test]
+    fn bucket_quantiles() {
+        let b = vec![(0.1, 10.0), (0.5, 30.0), (1.0, 40.0), (f64::INFINITY, 50.0)];
+        // rank 25 falls in (0.1, 0.5] holding 20 observations, 15 of them below rank: 0.1 + 0.4 * 15/20.
+        assert!(close(bucket_quantile(0.5, b.clone()), 0.4));
+        assert!(close(bucket_quantile(0.1, b.clone()), 0.05));
+        // rank 45 is in the +Inf bucket: the highest finite bound.
+        assert_eq!(bucket_quantile(0.9, b.clone()), 1.0);
+        assert_eq!(bucket_quantile(1.5, b.clone()), f64::INFINITY);
+        assert_eq!(bucket_quantile(-1.0, b.clone()), f64::NEG_INFINITY);
+        assert!(bucket_quantile(0.5, vec![(1.0, 3.0)]).is_nan());
+        assert!(bucket_quantile(0.5, vec![(1.0, 0.0), (f64::INFINITY, 0.0)]).is_nan());
+    }
+
+    /// Pins grouping of `_bucket` samples by labels without `le`.
+    #[test]
+    fn histogram_quantile_groups() {
+        let sample = |job: &str, le: &str, value: f64| Sample {
+            labels: vec![
+                ("__name__".into(), "d_bucket".into()),
+                ("job".into(), job.into()),
+                ("le".into(), le.into()),
+            ],
+            value,
+        };
+        let out = histogram_quantile(
+            0.5,
+            vec![sample("a", "1", 2.0), sample("a", "+Inf", 4.0), sample("b", "1", 0.0), sample("b", "+Inf", 2.0)],
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].labels, vec![("job".to_string(), "a".to_string())]);
+        assert_eq!(out[0].value, 1.0);
+        assert_eq!(out[1].value, 1.0);
+    }
+}

@@ -5,6 +5,8 @@ pub mod aggregate;
 pub mod binary;
 pub mod eval;
 pub mod functions;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 

@@ -3,6 +3,8 @@
 
 pub mod convert;
 pub mod series;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;

@@ -1,0 +1,155 @@
+//! Evaluation against a real store: selectors, aggregation, operators, functions and errors.
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use obs_ingest::StoreLimits;
+
+use super::*;
+use crate::store::MetricStore;
+use crate::testutil::*;
+
+const T0: i64 = 1_700_000_000;
+
+/// A store with `http_requests_total` for two jobs (a counter rising 1/s for 120 s, with a
+/// reset in job b) and a gauge `temp` for two rooms.
+fn fixture() -> MetricStore {
+    let s = MetricStore::new(StoreLimits { max_items: 1000, max_bytes: 0, history: Duration::from_secs(3600) });
+    for i in 0..=120i64 {
+        let b = if i < 60 { i as f64 } else { (i - 60) as f64 };
+        let metrics = vec![
+            sum("http.requests", true, 2, vec![point(&[("code", "200")], T0 + i, i as f64)]),
+            gauge("temp", "", vec![point(&[("room", "kitchen")], T0 + i, 20.0), point(&[("room", "cellar")], T0 + i, 12.0)]),
+        ];
+        s.ingest(request("a", metrics)).unwrap();
+        s.ingest(request("b", vec![sum("http.requests", true, 2, vec![point(&[("code", "500")], T0 + i, b)])])).unwrap();
+    }
+    s
+}
+
+fn at(store: &MetricStore, q: &str, secs: i64) -> Result<Value, QueryError> {
+    instant_query(&StoreView::store_only(store), q, secs * 1000)
+}
+
+fn vector(store: &MetricStore, q: &str) -> Vec<(Labels, f64)> {
+    match at(store, q, T0 + 120) {
+        Ok(Value::Vector(v)) => v.into_iter().map(|s| (s.labels, s.value)).collect(),
+        other => panic!("{q}: expected a vector, got {other:?}"),
+    }
+}
+
+fn values(store: &MetricStore, q: &str) -> Vec<f64> {
+    vector(store, q).into_iter().map(|(_, v)| v).collect()
+}
+
+fn l(pairs: &[(&str, &str)]) -> Labels {
+    pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+}
+
+/// Pins all four matcher types and the metric-name matcher.
+#[test]
+fn selectors() {
+    let s = fixture();
+    assert_eq!(values(&s, "temp{room=\"kitchen\"}"), vec![20.0]);
+    assert_eq!(values(&s, "temp{room!=\"kitchen\"}"), vec![12.0]);
+    assert_eq!(values(&s, "temp{room=~\"k.*\"}"), vec![20.0]);
+    assert_eq!(values(&s, "temp{room!~\"k.*\"}"), vec![12.0]);
+    assert_eq!(values(&s, "{__name__=~\"temp|nothing\", room=\"cellar\"}"), vec![12.0]);
+    assert_eq!(values(&s, "http_requests_total{job=\"b\"}"), vec![60.0]);
+}
+
+/// Pins the 5-minute lookback and offset.
+#[test]
+fn lookback_and_offset() {
+    let s = fixture();
+    assert_eq!(values(&s, "http_requests_total{job=\"a\"} offset 1m"), vec![60.0]);
+    assert!(matches!(at(&s, "temp", T0 + 120 + 301), Ok(Value::Vector(v)) if v.is_empty()));
+    assert!(matches!(at(&s, "temp", T0 + 120 + 299), Ok(Value::Vector(v)) if v.len() == 2));
+}
+
+/// Pins rate and increase through a real counter reset (job b drops from 59 to 0 at 60 s).
+#[test]
+fn rate_through_store() {
+    let s = fixture();
+    let rate = vector(&s, "rate(http_requests_total[1m])");
+    assert_eq!(rate.len(), 2);
+    assert!(rate.iter().all(|(labels, _)| !labels.iter().any(|(k, _)| k == "__name__")));
+    // 60 one-second increments over (60 s, 120 s], samples span 59 s, extrapolated by 1 s: 1/s.
+    assert!(rate.iter().all(|(_, v)| (v - 1.0).abs() < 1e-9), "{rate:?}");
+    let inc = values(&s, "increase(http_requests_total{job=\"b\"}[2m])");
+    // The left-open window holds 1..59 then 0..60: 60 - 1 + 59 (reset) = 118 over 119 s of samples,
+    // extrapolated 1 s back to the window start: 118 * 120 / 119.
+    assert!((inc[0] - 118.0 * 120.0 / 119.0).abs() < 1e-9, "{inc:?}");
+    assert_eq!(values(&s, "irate(http_requests_total{job=\"a\"}[1m])"), vec![1.0]);
+}
+
+/// Pins aggregation with by and without.
+#[test]
+fn aggregations() {
+    let s = fixture();
+    assert_eq!(vector(&s, "sum(temp)"), vec![(l(&[]), 32.0)]);
+    assert_eq!(vector(&s, "max by (room) (temp)"), vec![(l(&[("room", "cellar")]), 12.0), (l(&[("room", "kitchen")]), 20.0)]);
+    assert_eq!(values(&s, "count without (room) (temp)"), vec![2.0]);
+    assert_eq!(values(&s, "avg(temp)"), vec![16.0]);
+    assert_eq!(values(&s, "min(temp)"), vec![12.0]);
+}
+
+/// Pins arithmetic and comparisons with scalars and between vectors.
+#[test]
+fn operators() {
+    let s = fixture();
+    assert!(matches!(at(&s, "1 + 1", T0), Ok(Value::Scalar(v)) if v == 2.0));
+    assert!(matches!(at(&s, "2 > bool 1", T0), Ok(Value::Scalar(v)) if v == 1.0));
+    assert_eq!(values(&s, "temp * 2"), vec![24.0, 40.0]);
+    assert_eq!(values(&s, "100 - temp"), vec![88.0, 80.0]);
+    let filtered = vector(&s, "temp > 15");
+    assert_eq!(filtered.len(), 1);
+    assert!(filtered[0].0.iter().any(|(k, v)| k == "__name__" && v == "temp"));
+    assert_eq!(values(&s, "temp > bool 15"), vec![0.0, 1.0]);
+    assert_eq!(values(&s, "15 < temp"), vec![20.0]);
+    assert_eq!(values(&s, "temp - temp"), vec![0.0, 0.0]);
+    assert_eq!(values(&s, "sum by (job) (http_requests_total) / on (job) sum by (job) (http_requests_total)"), vec![1.0, 1.0]);
+    assert_eq!(values(&s, "-(temp)"), vec![-12.0, -20.0]);
+    assert_eq!(values(&s, "temp and temp{room=\"cellar\"}"), vec![12.0]);
+    assert_eq!(values(&s, "temp unless temp{room=\"cellar\"}"), vec![20.0]);
+    assert!(matches!(at(&s, "vector(1) / 0", T0), Ok(Value::Vector(v)) if v[0].value.is_infinite()));
+}
+
+/// Pins the errors: unsupported features name themselves; bad matching is an execution error.
+#[test]
+fn errors() {
+    let s = fixture();
+    let err = |q| at(&s, q, T0 + 120).err();
+    assert!(matches!(err("topk(1, temp)"), Some(QueryError::Execution(m)) if m.contains("\"topk\"")));
+    assert!(matches!(err("predict_linear(temp[1m], 60)"), Some(QueryError::Execution(m)) if m.contains("predict_linear")));
+    assert!(matches!(err("rate(temp[5m:1m])"), Some(QueryError::Execution(m)) if m.contains("subquery")));
+    assert!(matches!(err("temp * on() group_left temp"), Some(QueryError::Execution(m)) if m.contains("group_left")));
+    assert!(matches!(err("temp + ignoring(room) temp"), Some(QueryError::Execution(m)) if m.contains("duplicate series")));
+    assert!(matches!(err("1 +"), Some(QueryError::BadData(m)) if m.starts_with("invalid parameter \"query\"")));
+    assert!(matches!(err("nosuchfn(up)"), Some(QueryError::BadData(m)) if m.contains("nosuchfn")));
+    assert!(matches!(err(""), Some(QueryError::BadData(m)) if m.contains("no expression found in input")));
+}
+
+/// Pins range queries: one series per label set, a value at each step.
+#[test]
+fn range_queries() {
+    let s = fixture();
+    let view = StoreView::store_only(&s);
+    let out = range_query(&view, "temp{room=\"kitchen\"}", (T0 + 60) * 1000, (T0 + 120) * 1000, 30_000).unwrap();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].samples, vec![((T0 + 60) * 1000, 20.0), ((T0 + 90) * 1000, 20.0), ((T0 + 120) * 1000, 20.0)]);
+    let scalar = range_query(&view, "time()", T0 * 1000, (T0 + 10) * 1000, 10_000).unwrap();
+    assert_eq!(scalar[0].samples, vec![(T0 * 1000, T0 as f64), ((T0 + 10) * 1000, (T0 + 10) as f64)]);
+    assert!(matches!(range_query(&view, "temp[1m]", T0 * 1000, T0 * 1000, 1000), Err(QueryError::BadData(_))));
+}
+
+/// Pins histogram_quantile over stored `_bucket` series.
+#[test]
+fn histogram_quantile_through_store() {
+    let s = fixture();
+    s.ingest(request("a", vec![histogram("lat", "s", T0 + 120, &[0.1, 0.5, 1.0], &[10, 20, 10, 10], 12.0)])).unwrap();
+    let q = values(&s, "histogram_quantile(0.5, lat_seconds_bucket)");
+    assert!((q[0] - 0.4).abs() < 1e-9, "{q:?}");
+    let q = values(&s, "histogram_quantile(0.9, sum by (le) (lat_seconds_bucket))");
+    assert_eq!(q, vec![1.0]);
+}

@@ -1,0 +1,132 @@
+//! Store behaviour: translation into series, delta accumulation, caps and counters.
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use obs_ingest::StoreLimits;
+use opentelemetry_proto::tonic::metrics::v1::{ExponentialHistogram, Metric, metric::Data};
+
+use super::*;
+use crate::testutil::*;
+
+fn store(max_items: u64) -> MetricStore {
+    MetricStore::new(StoreLimits { max_items, max_bytes: 0, history: Duration::from_secs(3600) })
+}
+
+fn names(store: &MetricStore) -> Vec<String> {
+    let mut v: Vec<String> = store.latest().iter().map(|l| crate::promql::label_of(&l.labels, "__name__").to_string()).collect();
+    v.sort();
+    v
+}
+
+/// Pins the series a counter, a gauge and a histogram become, with job and resource labels.
+#[test]
+fn otlp_becomes_prometheus_series() {
+    let s = store(100);
+    let now = now_ms() / 1000;
+    let req = request(
+        "svc",
+        vec![
+            sum("orders.filled", true, 2, vec![point(&[("venue.id", "x")], now, 3.0)]),
+            gauge("cpu.util", "1", vec![point(&[], now, 0.5)]),
+            histogram("rpc.duration", "s", now, &[0.1, 1.0], &[1, 2, 3], 4.5),
+        ],
+    );
+    let out = s.ingest(req).unwrap();
+    assert_eq!((out.accepted, out.rejected), (3, 0));
+    assert_eq!(
+        names(&s),
+        vec![
+            "cpu_util_ratio",
+            "orders_filled_total",
+            "rpc_duration_seconds_bucket",
+            "rpc_duration_seconds_bucket",
+            "rpc_duration_seconds_bucket",
+            "rpc_duration_seconds_count",
+            "rpc_duration_seconds_sum",
+        ]
+    );
+    let counter = s.select(Some("orders_filled_total"), &|_| true, 0, i64::MAX, false);
+    let labels: Vec<(&str, &str)> = counter[0].labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        labels,
+        vec![
+            ("__name__", "orders_filled_total"),
+            ("job", "svc"),
+            ("otel_scope_name", "test"),
+            ("service_name", "svc"),
+            ("venue_id", "x")
+        ]
+    );
+    let inf = s.select(Some("rpc_duration_seconds_bucket"), &|l| crate::promql::label_of(l, "le") == "+Inf", 0, i64::MAX, false);
+    assert_eq!(inf[0].samples[0].1, 6.0);
+}
+
+/// Pins delta sums accumulating into a cumulative counter.
+#[test]
+fn delta_sums_accumulate() {
+    let s = store(100);
+    let now = now_ms() / 1000;
+    for (i, v) in [2.0, 3.0, 4.0].into_iter().enumerate() {
+        s.ingest(request("svc", vec![sum("d", true, 1, vec![point(&[], now - 10 + i as i64, v)])])).unwrap();
+    }
+    let got = s.select(Some("d_total"), &|_| true, 0, i64::MAX, false);
+    assert_eq!(got[0].samples.iter().map(|p| p.1).collect::<Vec<_>>(), vec![2.0, 5.0, 9.0]);
+}
+
+/// Pins the series cap: least recently updated series go first, and the counters say so.
+#[test]
+fn series_cap_evicts_least_recently_updated() {
+    let s = store(3);
+    let now = now_ms() / 1000;
+    for i in 0..5 {
+        let id = i.to_string();
+        s.ingest(request("svc", vec![gauge("g", "", vec![point(&[("i", &id)], now, i as f64)])])).unwrap();
+    }
+    let stats = s.stats();
+    assert_eq!((stats.items, stats.evicted, stats.ingested), (3, 2, 5));
+    let left: Vec<f64> = s.latest().iter().map(|l| l.value).collect();
+    assert!(left.iter().all(|v| *v >= 2.0), "{left:?}");
+    assert!(stats.bytes > 0);
+}
+
+/// Pins the byte cap evicting series too.
+#[test]
+fn byte_cap_evicts() {
+    let s = MetricStore::new(StoreLimits { max_items: 1000, max_bytes: 2_000, history: Duration::from_secs(3600) });
+    let now = now_ms() / 1000;
+    for i in 0..50 {
+        let id = i.to_string();
+        s.ingest(request("svc", vec![gauge("g", "", vec![point(&[("i", &id)], now, 1.0)])])).unwrap();
+    }
+    let stats = s.stats();
+    assert!(stats.bytes <= 2_000, "{stats:?}");
+    assert_eq!(stats.items + stats.evicted, 50);
+}
+
+/// Pins exponential histograms being rejected with a partial-success message.
+#[test]
+fn exponential_histograms_are_rejected() {
+    let s = store(10);
+    let metric = Metric {
+        name: "eh".into(),
+        data: Some(Data::ExponentialHistogram(ExponentialHistogram { data_points: vec![Default::default()], aggregation_temporality: 2 })),
+        ..Default::default()
+    };
+    let out = s.ingest(request("svc", vec![metric])).unwrap();
+    assert_eq!(out.rejected, 1);
+    assert!(out.message.unwrap_or_default().contains("exponential histogram \"eh\""));
+    assert_eq!(s.stats().refused, 1);
+}
+
+/// Pins series not updated within the history window being expired.
+#[test]
+fn stale_series_expire() {
+    let s = MetricStore::new(StoreLimits { max_items: 100, max_bytes: 0, history: Duration::from_secs(60) });
+    let t0 = 1_700_000_000_000;
+    s.store(convert::convert(request("svc", vec![gauge("old", "", vec![point(&[], 0, 1.0)])]), t0), t0);
+    let later = t0 + 61_000;
+    s.store(convert::convert(request("svc", vec![gauge("new", "", vec![point(&[], 0, 1.0)])]), later), later);
+    assert_eq!(names(&s), vec!["new"]);
+    assert_eq!(s.stats().evicted, 1);
+}
