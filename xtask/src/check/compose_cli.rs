@@ -25,9 +25,11 @@ pub fn plan_version(sh: &Shell) -> Cmd<'_> {
     cmd!(sh, "docker compose version")
 }
 
-/// Turns the CLI's exit status and stderr into the check's status.
+/// Turns the CLI's exit status and stderr into the check's status. With `--quiet` a valid file
+/// prints nothing, so any stderr (a warning, or an error from a wrapper that loses the exit
+/// code) is a failure too.
 pub fn judge(file: &str, success: bool, stderr: &str) -> Status {
-    if success {
+    if success && stderr.trim().is_empty() {
         return Status::Ok("docker compose config --quiet accepts it".into());
     }
     let message = stderr.trim().lines().last().unwrap_or("docker compose config failed without a message");
@@ -80,5 +82,6 @@ mod tests {
         };
         assert_eq!(found[0].problem, "services.x additional properties 'imagee' not allowed");
         assert!(matches!(judge("c.yml", true, ""), Status::Ok(_)));
+        assert!(matches!(judge("c.yml", true, "validating c.yml: services.a additional properties"), Status::Fail(_)));
     }
 }

