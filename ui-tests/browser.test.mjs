@@ -4,6 +4,7 @@
 //   OBS_UI_URL        the UI of a server that holds the smoke telemetry
 //   OBS_UI_EMPTY_URL  the UI of a server that has received nothing
 //   OBS_UI_TRACE_ID   the smoke trace id (32 hex)
+//   OBS_UI_BIG_TRACE_ID a trace of 1,000 spans sent over OTLP/HTTP JSON
 //   OBS_UI_SERVICE    the smoke service name (default peak_trade_smoke_sender)
 //   OBS_UI_SCREENSHOTS where to save a screenshot of each view
 //   OBS_UI_CHROMIUM   the browser (default /usr/bin/chromium)
@@ -20,6 +21,7 @@ const need = (name) => {
 const BASE = need('OBS_UI_URL');
 const EMPTY = need('OBS_UI_EMPTY_URL');
 const TRACE_ID = need('OBS_UI_TRACE_ID');
+const BIG_TRACE_ID = need('OBS_UI_BIG_TRACE_ID');
 const SERVICE = process.env.OBS_UI_SERVICE || 'peak_trade_smoke_sender';
 const SHOTS = process.env.OBS_UI_SCREENSHOTS || new URL('../target/ui-screenshots/', import.meta.url).pathname;
 const WAIT = { timeout: 15000 };
@@ -45,7 +47,7 @@ after(async () => {
   await browser?.close();
 });
 
-const shot = (name) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+const shot = (name, fullPage = true) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
 const text = (selector) => page.locator(selector).first().innerText();
 
 /** The API's own error message for a URL on the same origin (what the UI must show). */
@@ -121,9 +123,36 @@ test('a PromQL query draws a chart with a series and fills the instant table', a
   await page.locator('[data-chart] svg path[data-series]').first().waitFor({ state: 'attached' });
   assert.ok(Number(await page.locator('[data-chart] svg').getAttribute('data-series-count')) >= 1);
   assert.match(await text('[data-legend]'), new RegExp(`smoke_run_id="${TRACE_ID.replace(/^0+/, '0*')}"`));
-  assert.match(await text('[data-instant]'), /peak_trade_smoke_total[\s\S]*\b1\b/);
+  assert.match(await text('[data-instant] td.mono'), /^peak_trade_smoke_total\{/);
+  assert.equal((await text('[data-instant] td.num')).trim(), '1');
   await page.locator('[data-chart] svg').hover();
   await shot('metrics');
+});
+
+test('a 1,000-span trace renders every span, with its critical path marked', async () => {
+  await page.goto(`${BASE}/traces`);
+  const started = Date.now();
+  await page.goto(`${BASE}/trace/${BIG_TRACE_ID}`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-waterfall] .wf-row').length === 1000);
+  console.log(`# 1,000-span trace: page load to 1,000 waterfall rows in ${Date.now() - started} ms`);
+  const critical = await page.locator('[data-waterfall] .wf-bar.crit').count();
+  assert.ok(critical >= 2 && critical < 1000, `critical path has ${critical} spans`);
+  await shot('trace-1000-spans', false);
+});
+
+test('the trace model walks the critical path back from the root\'s end', async () => {
+  const path = await page.evaluate(async () => {
+    const { parseTrace } = await import('/assets/js/trace-model.js');
+    const span = (id, parent, start, end) => ({ spanId: id, parentSpanId: parent, name: id, startTimeUnixNano: String(start), endTimeUnixNano: String(end) });
+    const trace = parseTrace({ batches: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [
+      span('aaaaaaaaaaaaaaaa', '', 0, 100), span('bbbbbbbbbbbbbbbb', 'aaaaaaaaaaaaaaaa', 0, 40),
+      span('cccccccccccccccc', 'aaaaaaaaaaaaaaaa', 10, 30), span('dddddddddddddddd', 'aaaaaaaaaaaaaaaa', 50, 90),
+      span('eeeeeeeeeeeeeeee', 'dddddddddddddddd', 55, 60),
+    ] }] }] });
+    return trace.spans.filter((s) => s.critical).map((s) => s.name[0]);
+  });
+  // d ends last, then b finished before d started; c overlaps b, so it is off the path; e is d's only child.
+  assert.deepEqual(path, ['a', 'b', 'd', 'e']);
 });
 
 test('a Grafana Explore link with a trace id opens the trace view', async () => {

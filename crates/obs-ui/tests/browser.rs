@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use obs_stack::ports::{GRAFANA, OTLP_GRPC};
+use obs_stack::ports::{GRAFANA, OTLP_GRPC, OTLP_HTTP};
 use obs_stack::tools::{CHROMIUM, NODE_DIR};
 use test_support::embedded::EmbeddedServer;
 use test_support::{target_dir, tools, workspace_root};
@@ -61,6 +61,44 @@ fn send_smoke(server: &EmbeddedServer) -> Result<String> {
     Ok(id.to_ascii_lowercase())
 }
 
+/// Sends one trace of 1,000 spans (a 4-ary tree, some errors) over OTLP/HTTP JSON; answers its id.
+fn send_big_trace(server: &EmbeddedServer) -> Result<String> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).context("read the clock")?;
+    let base = now.as_nanos() - 10_000_000_000;
+    let trace_id = format!("{:032x}", now.as_nanos() ^ 0x5eed_0000_0000_0000_0000_0000_0000_0001);
+    let spans: Vec<serde_json::Value> = (0..1000u128)
+        .map(|i| {
+            let depth = (1..).take_while(|d| (4u128.pow(*d) - 1) / 3 <= i).count() as u128;
+            let start = base + i * 1_000_000;
+            let end = start + 2_000_000_000 / (depth + 1);
+            let status = if i % 97 == 13 {
+                serde_json::json!({"code": 2, "message": "synthetic error"})
+            } else {
+                serde_json::json!({})
+            };
+            serde_json::json!({
+                "traceId": trace_id, "spanId": format!("{:016x}", i + 1),
+                "parentSpanId": if i == 0 { String::new() } else { format!("{:016x}", (i - 1) / 4 + 1) },
+                "name": format!("step-{}", i % 23), "kind": 1, "status": status,
+                "startTimeUnixNano": start.to_string(), "endTimeUnixNano": end.to_string(),
+                "attributes": [{"key": "index", "value": {"intValue": i.to_string()}}],
+            })
+        })
+        .collect();
+    let body = serde_json::json!({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "ui_big_trace"}}]},
+        "scopeSpans": [{"scope": {"name": "obs-ui-tests"}, "spans": spans}],
+    }]});
+    let agent = ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(10))).build().new_agent();
+    let url = format!("{}/v1/traces", server.url(OTLP_HTTP));
+    agent
+        .post(&url)
+        .header("content-type", "application/json")
+        .send(body.to_string())
+        .with_context(|| format!("send the 1,000-span trace to {url}"))?;
+    Ok(trace_id)
+}
+
 /// Polls a same-origin API URL of the UI until `found` accepts its body (readiness, not a sleep).
 fn wait_for(url: &str, found: impl Fn(&str) -> bool) -> Result<()> {
     let agent = ureq::Agent::config_builder()
@@ -104,8 +142,10 @@ fn browser_walks_the_runbook() -> Result<()> {
     let server = EmbeddedServer::start(&[])?;
     let empty = EmbeddedServer::start(&[])?;
     let trace_id = send_smoke(&server)?;
+    let big_trace_id = send_big_trace(&server)?;
     let ui = server.url(GRAFANA);
     wait_for_smoke(&ui, &trace_id)?;
+    wait_for(&format!("{ui}/api/datasources/proxy/uid/tempo/api/traces/{big_trace_id}"), |b| b.contains("step-22"))?;
     let screenshots = target_dir().join("ui-screenshots");
     let output = Command::new(node)
         .args(["--test", "--test-reporter=spec", "--test-timeout=180000", "browser.test.mjs"])
@@ -113,6 +153,7 @@ fn browser_walks_the_runbook() -> Result<()> {
         .env("OBS_UI_URL", &ui)
         .env("OBS_UI_EMPTY_URL", empty.url(GRAFANA))
         .env("OBS_UI_TRACE_ID", &trace_id)
+        .env("OBS_UI_BIG_TRACE_ID", &big_trace_id)
         .env("OBS_UI_SERVICE", obs_stack::SMOKE_SERVICE_NAME)
         .env("OBS_UI_SCREENSHOTS", &screenshots)
         .env("OBS_UI_CHROMIUM", CHROMIUM)

@@ -63,6 +63,7 @@ function extent(values) {
   if (min === Infinity) return [0, 1];
   if (min > 0) min = 0;
   if (min === max) max = min + 1;
+  max += (max - min) * 0.05;
   const ticks = niceTicks(min, max, 4);
   const step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
   return [Math.floor(min / step + 1e-9) * step, Math.ceil(max / step - 1e-9) * step];
@@ -83,7 +84,9 @@ export function lineChart(series, { from, to, height = 260 }) {
     }
     const path = s('path', { d, fill: 'none', stroke: colour(se.name, i), 'stroke-width': 1.5, 'data-series': se.name });
     svg.append(path);
-    if (se.points.length === 1) svg.append(s('circle', { cx: x(se.points[0][0]), cy: y(se.points[0][1]), r: 3, fill: colour(se.name, i) }));
+    if (se.points.length <= 40) {
+      for (const [t, v] of se.points) if (Number.isFinite(v)) svg.append(s('circle', { cx: x(t), cy: y(v), r: 2.5, fill: colour(se.name, i) }));
+    }
   });
   const tip = h('div', { class: 'tip' });
   const cursor = s('line', { y1: PAD.top, y2: height - PAD.bottom, stroke: '#8e9099', 'stroke-dasharray': '3 3', visibility: 'hidden' });
@@ -132,7 +135,7 @@ export function barChart(points, { from, to, stepMs, height = 110 }) {
   const svg = s('svg', { viewBox: `0 0 ${W} ${height}`, 'data-bars': points.length }, grid, axis);
   const width = Math.max(x(from + stepMs) - x(from) - 1, 1);
   for (const [t, v] of points) {
-    const rect = s('rect', { x: x(t - stepMs), y: y(v), width, height: Math.max(y(0) - y(v), 0), fill: '#5794f2' });
+    const rect = s('rect', { x: Math.max(x(t - stepMs), PAD.left), y: y(v), width: Math.min(width, x(t) - PAD.left), height: Math.max(y(0) - y(v), 0), fill: '#5794f2' });
     rect.append(s('title', {}, `${fmtTime(t)}: ${v}`));
     svg.append(rect);
   }
