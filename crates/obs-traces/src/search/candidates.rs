@@ -1,0 +1,163 @@
+//! Chooses which spans a query must look at: posting lists when a filter has an indexed
+//! condition (string equality on a span attribute or name, any condition on a resource
+//! attribute), else every span; walked newest first.
+
+use super::bind::{BCmp, BField, BSet};
+use super::eval::Val;
+use crate::store::Inner;
+use crate::traceql::ast::{Attr, Lit, Op, Scope};
+
+/// The spans to visit.
+pub enum Candidates<'a> {
+    /// Every stored span.
+    Scan,
+    /// The union of these ascending posting lists.
+    Lists(Vec<&'a [u32]>),
+}
+
+impl Candidates<'_> {
+    fn size(&self) -> usize {
+        match self {
+            Candidates::Scan => usize::MAX,
+            Candidates::Lists(lists) => lists.iter().map(|l| l.len()).sum(),
+        }
+    }
+}
+
+fn smaller<'a>(a: Candidates<'a>, b: Candidates<'a>) -> Candidates<'a> {
+    if b.size() < a.size() { b } else { a }
+}
+
+fn union<'a>(a: Candidates<'a>, b: Candidates<'a>) -> Candidates<'a> {
+    match (a, b) {
+        (Candidates::Lists(mut x), Candidates::Lists(y)) => {
+            x.extend(y);
+            Candidates::Lists(x)
+        }
+        _ => Candidates::Scan,
+    }
+}
+
+/// Candidates for a whole query.
+pub fn for_set<'a>(set: &BSet, inner: &'a Inner) -> Candidates<'a> {
+    match set {
+        BSet::Filter(f) => for_field(f, inner),
+        BSet::And(a, b) => smaller(for_set(a, inner), for_set(b, inner)),
+        BSet::Or(a, b) => union(for_set(a, inner), for_set(b, inner)),
+    }
+}
+
+fn for_field<'a>(field: &BField, inner: &'a Inner) -> Candidates<'a> {
+    match field {
+        BField::True | BField::Not(_) => Candidates::Scan,
+        BField::And(a, b) => smaller(for_field(a, inner), for_field(b, inner)),
+        BField::Or(a, b) => union(for_field(a, inner), for_field(b, inner)),
+        BField::Cmp(c) => for_cmp(c, inner),
+    }
+}
+
+/// Posting lists of the resource groups whose resource satisfies `c` on attribute `key`.
+fn groups_matching<'a>(c: &BCmp, key: &str, inner: &'a Inner) -> Vec<&'a [u32]> {
+    let regex = c.regex.as_ref();
+    inner
+        .groups
+        .iter()
+        .filter(|(_, g)| {
+            let kv = g.resource.attributes.iter().find(|kv| kv.key == key);
+            let value = kv.and_then(|kv| kv.value.as_ref()?.value.as_ref());
+            group_value_matches(value, c, regex)
+        })
+        .map(|(_, g)| g.postings.as_slice())
+        .collect()
+}
+
+fn group_value_matches(
+    value: Option<&opentelemetry_proto::tonic::common::v1::any_value::Value>,
+    c: &BCmp,
+    regex: Option<&regex::Regex>,
+) -> bool {
+    use opentelemetry_proto::tonic::common::v1::any_value::Value as V;
+    let val = match value {
+        None => return matches!((&c.cmp.lit, c.cmp.op), (Lit::Nil, Op::Eq)),
+        Some(V::StringValue(s)) => Val::Str(s),
+        Some(V::IntValue(i)) => Val::Int(*i),
+        Some(V::DoubleValue(f)) => Val::Float(*f),
+        Some(V::BoolValue(b)) => Val::Bool(*b),
+        Some(_) => Val::Other,
+    };
+    match (&c.cmp.lit, c.cmp.op, val) {
+        (Lit::Nil, Op::Ne, _) => true,
+        (Lit::Nil, _, _) => false,
+        (Lit::Str(l), Op::Eq, Val::Str(s)) => s == l,
+        (Lit::Str(l), Op::Text, Val::Str(s)) => s == l,
+        (Lit::Str(l), Op::Text, v) => v.text() == *l,
+        (Lit::Str(_), Op::Re, Val::Str(s)) => regex.is_some_and(|r| r.is_match(s)),
+        // Other comparisons on resources are rare: keep every group, the span check decides.
+        _ => true,
+    }
+}
+
+fn for_cmp<'a>(c: &BCmp, inner: &'a Inner) -> Candidates<'a> {
+    let eq_text = matches!(c.cmp.op, Op::Eq | Op::Text);
+    match (&c.cmp.attr, &c.cmp.lit) {
+        (Attr::Named { scope: Scope::Resource, key }, _) => Candidates::Lists(groups_matching(c, key, inner)),
+        (Attr::Name, Lit::Str(s)) if eq_text => {
+            Candidates::Lists(inner.strings.lookup(s).map(|id| inner.strings.postings(id)).into_iter().collect())
+        }
+        (Attr::Named { scope, key }, Lit::Str(s)) if eq_text => {
+            // `Text` also matches ints and bools by their text: those have no posting list.
+            if c.cmp.op == Op::Text && (s.parse::<f64>().is_ok() || s == "true" || s == "false") {
+                return Candidates::Scan;
+            }
+            let mut lists: Vec<&[u32]> = Vec::new();
+            if c.key.is_some()
+                && let Some(id) = inner.strings.lookup(s)
+            {
+                lists.push(inner.strings.postings(id));
+            }
+            if *scope == Scope::Any {
+                lists.extend(groups_matching(c, key, inner));
+            }
+            Candidates::Lists(lists)
+        }
+        _ => Candidates::Scan,
+    }
+}
+
+/// Walks candidate sequence numbers newest first, without repeats.
+pub fn newest_first<'a>(c: Candidates<'a>, inner: &'a Inner) -> Box<dyn Iterator<Item = u32> + 'a> {
+    match c {
+        Candidates::Scan => Box::new(inner.seqs_newest_first()),
+        Candidates::Lists(lists) if lists.len() == 1 => Box::new(lists[0].iter().rev().copied()),
+        Candidates::Lists(lists) => {
+            Box::new(Merge { cursors: lists.into_iter().map(|l| (l, l.len())).collect(), last: None })
+        }
+    }
+}
+
+/// K-way descending merge of ascending lists.
+struct Merge<'a> {
+    cursors: Vec<(&'a [u32], usize)>,
+    last: Option<u32>,
+}
+
+impl Iterator for Merge<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        loop {
+            let (best, value) = self
+                .cursors
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, end))| *end > 0)
+                .map(|(i, (list, end))| (i, list[*end - 1]))
+                .max_by_key(|(_, v)| *v)?;
+            self.cursors[best].1 -= 1;
+            if self.last != Some(value) {
+                self.last = Some(value);
+                return Some(value);
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Tag names and values for Tempo's tag endpoints (v1 flat, v2 scoped and typed).
+
+use std::collections::BTreeSet;
+
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
+
+use crate::codec::ValRef;
+use crate::intern::KEY_SPAN;
+use crate::store::Inner;
+use crate::traceql::ast::{Attr, Scope, kind_name, status_name};
+
+/// The intrinsic tag names Tempo 2.7 lists in `/api/v2/search/tags`.
+pub const INTRINSICS: [&str; 20] = [
+    "duration",
+    "event:name",
+    "event:timeSinceStart",
+    "instrumentation:name",
+    "instrumentation:version",
+    "kind",
+    "name",
+    "rootName",
+    "rootServiceName",
+    "span:duration",
+    "span:kind",
+    "span:name",
+    "span:status",
+    "span:statusMessage",
+    "status",
+    "statusMessage",
+    "trace:duration",
+    "trace:rootName",
+    "trace:rootService",
+    "traceDuration",
+];
+
+/// Attribute keys seen on spans, sorted.
+pub fn span_keys(inner: &Inner) -> BTreeSet<String> {
+    inner.strings.flagged(KEY_SPAN).map(str::to_owned).collect()
+}
+
+/// Attribute keys seen on resources, sorted.
+pub fn resource_keys(inner: &Inner) -> BTreeSet<String> {
+    inner.groups.iter().flat_map(|(_, g)| g.resource.attributes.iter().map(|kv| kv.key.clone())).collect()
+}
+
+/// Attribute keys seen on span events, sorted.
+pub fn event_keys(inner: &Inner) -> BTreeSet<String> {
+    inner.event_keys.keys().cloned().collect()
+}
+
+/// A typed tag value (v2 `{"type":..,"value":..}`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TypedValue {
+    /// `string`, `int`, `float`, `bool` or `keyword`.
+    pub kind: &'static str,
+    /// The value as text.
+    pub value: String,
+}
+
+fn typed_otlp(value: Option<&Value>) -> Option<TypedValue> {
+    let (kind, value) = match value? {
+        Value::StringValue(s) => ("string", s.clone()),
+        Value::IntValue(i) => ("int", i.to_string()),
+        Value::DoubleValue(f) => ("float", f.to_string()),
+        Value::BoolValue(b) => ("bool", b.to_string()),
+        _ => return None,
+    };
+    Some(TypedValue { kind, value })
+}
+
+fn typed_span(inner: &Inner, value: ValRef<'_>) -> Option<TypedValue> {
+    let (kind, value) = match value {
+        ValRef::Str(id) => ("string", inner.strings.text(id).to_owned()),
+        ValRef::Int(i) => ("int", i.to_string()),
+        ValRef::Float(f) => ("float", f.to_string()),
+        ValRef::Bool(b) => ("bool", b.to_string()),
+        ValRef::Raw(_) | ValRef::Empty => return None,
+    };
+    Some(TypedValue { kind, value })
+}
+
+/// Distinct values of an attribute or intrinsic, at most `limit`.
+pub fn values(inner: &Inner, attr: &Attr, limit: usize) -> BTreeSet<TypedValue> {
+    let mut out = BTreeSet::new();
+    let keyword = |s: &str| TypedValue { kind: "keyword", value: s.to_owned() };
+    let spans = || inner.seqs_newest_first().filter_map(|s| inner.span(s));
+    match attr {
+        Attr::Status => out.extend((0..=2).map(|c| keyword(status_name(c)))),
+        Attr::Kind => out.extend((0..=5).map(|k| keyword(kind_name(k)))),
+        Attr::Name | Attr::RootName => {
+            for (rec, _) in spans() {
+                if out.len() >= limit {
+                    break;
+                }
+                if attr == &Attr::Name || rec.is_root() {
+                    out.insert(TypedValue { kind: "string", value: inner.strings.text(rec.name).to_owned() });
+                }
+            }
+        }
+        Attr::RootService => {
+            out.extend(inner.groups.iter().map(|(_, g)| TypedValue { kind: "string", value: g.service.clone() }));
+        }
+        Attr::Named { scope, key } => {
+            if *scope != Scope::Span {
+                for (_, g) in inner.groups.iter() {
+                    let kv = g.resource.attributes.iter().filter(|kv| &kv.key == key);
+                    out.extend(kv.filter_map(|kv| typed_otlp(kv.value.as_ref()?.value.as_ref())));
+                }
+            }
+            if *scope != Scope::Resource
+                && let Some(key_id) = inner.strings.lookup(key)
+            {
+                for (_, record) in spans() {
+                    if out.len() >= limit {
+                        break;
+                    }
+                    if let Some(v) = record.attr(key_id).and_then(|v| typed_span(inner, v)) {
+                        out.insert(v);
+                    }
+                }
+            }
+        }
+        Attr::Duration | Attr::TraceDuration | Attr::StatusMessage => {}
+    }
+    while out.len() > limit {
+        out.pop_last();
+    }
+    out
+}

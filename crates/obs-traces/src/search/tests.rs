@@ -1,0 +1,115 @@
+//! Search semantics over a small store: operators, scopes, spanset combinations, limits, order.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
+
+use obs_ingest::StoreLimits;
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
+
+use super::{Request, legacy_query, run};
+use crate::TraceStore;
+use crate::testdata::{kv, request, s, span};
+use crate::traceql::{ast::Spanset, parse};
+
+/// Three traces: 1 = checkout (GET, 200, 10 ms), 2 = payments with an error child, 3 = checkout POST 500.
+fn store() -> TraceStore {
+    let store = TraceStore::new(StoreLimits { max_items: 1000, max_bytes: 1 << 24, history: Default::default() });
+    let get = vec![kv("http.method", s("GET")), kv("http.status", Value::IntValue(200))];
+    store.ingest(request("checkout", vec![span(1, 1, 0, "GET /cart", 100, get)])).unwrap();
+    let mut failing = span(2, 3, 2, "charge", 205, vec![kv("amount", Value::DoubleValue(9.5))]);
+    failing.status = Some(opentelemetry_proto::tonic::trace::v1::Status { message: "declined".into(), code: 2 });
+    failing.end_time_unix_nano = 400 * 1_000_000;
+    let root = span(2, 2, 0, "POST /pay", 200, vec![kv("http.method", s("POST"))]);
+    store.ingest(request("payments", vec![root, failing])).unwrap();
+    let post = vec![kv("http.method", s("POST")), kv("http.status", Value::IntValue(500))];
+    store.ingest(request("checkout", vec![span(3, 4, 0, "POST /cart", 300, post)])).unwrap();
+    store
+}
+
+fn ids(store: &TraceStore, query: Spanset, limit: usize) -> Vec<u8> {
+    let req = Request {
+        query,
+        spansets: true,
+        limit,
+        spss: 3,
+        start: None,
+        end: None,
+        min_duration: None,
+        max_duration: None,
+    };
+    let out = store.read(|inner| run(inner, &req)).unwrap();
+    out.hits.iter().map(|h| h.trace_id[15]).collect()
+}
+
+fn q(store: &TraceStore, text: &str) -> Vec<u8> {
+    ids(store, parse(text).unwrap(), 20)
+}
+
+/// Pins resource, span and unscoped attribute equality, newest start first.
+#[test]
+fn attribute_scopes() {
+    let st = store();
+    assert_eq!(q(&st, r#"{ resource.service.name = "checkout" }"#), vec![3, 1]);
+    assert_eq!(q(&st, r#"{ span.http.method = "POST" }"#), vec![3, 2]);
+    assert_eq!(q(&st, r#"{ .service.name = "payments" }"#), vec![2]);
+    assert_eq!(q(&st, r#"{ resource.http.method = "POST" }"#), Vec::<u8>::new());
+}
+
+/// Pins numeric, regex, status, duration and nil comparisons.
+#[test]
+fn operators() {
+    let st = store();
+    assert_eq!(q(&st, "{ span.http.status >= 500 }"), vec![3]);
+    assert_eq!(q(&st, "{ .http.status != 500 }"), vec![1]);
+    assert_eq!(q(&st, "{ .amount > 9.0 && .amount < 10 }"), vec![2]);
+    assert_eq!(q(&st, r#"{ name =~ "POST.*" }"#), vec![3, 2]);
+    assert_eq!(q(&st, r#"{ name !~ "POST.*" && status != error }"#), vec![1]);
+    assert_eq!(q(&st, "{ status = error }"), vec![2]);
+    assert_eq!(q(&st, "{ duration > 100ms }"), vec![2]);
+    assert_eq!(q(&st, "{ traceDuration >= 195ms }"), vec![2]);
+    assert_eq!(q(&st, "{ .amount = nil && kind = server }"), vec![3, 2, 1]);
+    assert_eq!(q(&st, r#"{ rootServiceName = "payments" && statusMessage = "declined" }"#), vec![2]);
+}
+
+/// Pins `&&` and `||` between spansets: both must match in one trace, either may.
+#[test]
+fn spanset_combinations() {
+    let st = store();
+    assert_eq!(q(&st, r#"{ name = "POST /pay" } && { status = error }"#), vec![2]);
+    assert_eq!(q(&st, r#"{ name = "GET /cart" } && { status = error }"#), Vec::<u8>::new());
+    assert_eq!(q(&st, r#"({ name = "GET /cart" } || { status = error }) && {}"#), vec![2, 1]);
+}
+
+/// Pins the limit and the legacy tags query (exact text match, ints by their text).
+#[test]
+fn limit_and_legacy_tags() {
+    let st = store();
+    assert_eq!(ids(&st, parse("{}").unwrap(), 2), vec![3, 2]);
+    let tags = |pairs: &[(&str, &str)]| {
+        legacy_query(&pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect::<Vec<_>>())
+    };
+    assert_eq!(ids(&st, tags(&[("service.name", "checkout")]), 20), vec![3, 1]);
+    assert_eq!(ids(&st, tags(&[("service.name", "checkout"), ("http.status", "500")]), 20), vec![3]);
+    assert_eq!(ids(&st, tags(&[("service.name", "check")]), 20), Vec::<u8>::new());
+    assert_eq!(ids(&st, tags(&[("name", "charge")]), 20), vec![2]);
+}
+
+/// Pins the matched spans and service stats reported for a spanset.
+#[test]
+fn spanset_details() {
+    let st = store();
+    let req = Request {
+        query: parse("{ status = error || name = \"POST /pay\" }").unwrap(),
+        spansets: true,
+        limit: 20,
+        spss: 1,
+        start: None,
+        end: None,
+        min_duration: None,
+        max_duration: None,
+    };
+    let out = st.read(|inner| run(inner, &req)).unwrap();
+    let hit = &out.hits[0];
+    assert_eq!((hit.matched, hit.spans.len()), (2, 1));
+    assert_eq!(hit.root_service, "payments");
+    assert_eq!(hit.spans[0].name.as_deref(), Some("POST /pay"));
+    assert_eq!((hit.services[0].spans, hit.services[0].errors), (2, 1));
+}

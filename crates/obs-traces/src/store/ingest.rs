@@ -1,0 +1,182 @@
+//! Ingest: validation, duplicate detection and appending spans with their index entries.
+
+use obs_ingest::{IngestOutcome, Refusal, StoreLimits};
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
+use opentelemetry_proto::tonic::trace::v1::Span;
+use prost::Message;
+
+use super::{Inner, SEGMENT, Segment, SpanRec};
+use crate::codec::{ValRef, put_attr, put_head, put_varint};
+use crate::intern::{EMPTY, KEY_SPAN};
+
+/// Bytes accounted per span besides its byte record and postings.
+pub const SPAN_FIXED: u64 = std::mem::size_of::<SpanRec>() as u64;
+
+/// What is wrong with a span, if anything; else its trace id and span id.
+fn validate(span: &Span) -> Result<([u8; 16], [u8; 8]), &'static str> {
+    let trace: [u8; 16] = span.trace_id.as_slice().try_into().map_err(|_| "trace id is not 16 bytes")?;
+    let id: [u8; 8] = span.span_id.as_slice().try_into().map_err(|_| "span id is not 8 bytes")?;
+    if trace == [0; 16] {
+        return Err("trace id is all zero");
+    }
+    if id == [0; 8] {
+        return Err("span id is all zero");
+    }
+    if !span.parent_span_id.is_empty() && span.parent_span_id.len() != 8 {
+        return Err("parent span id is neither empty nor 8 bytes");
+    }
+    Ok((trace, id))
+}
+
+/// The rarely used parts of a span, OTLP-encoded (empty when all are default).
+fn extras_of(span: &Span) -> Vec<u8> {
+    if span.events.is_empty()
+        && span.links.is_empty()
+        && span.trace_state.is_empty()
+        && span.dropped_events_count == 0
+        && span.dropped_links_count == 0
+        && span.flags == 0
+    {
+        return Vec::new();
+    }
+    Span {
+        events: span.events.clone(),
+        links: span.links.clone(),
+        trace_state: span.trace_state.clone(),
+        dropped_events_count: span.dropped_events_count,
+        dropped_links_count: span.dropped_links_count,
+        flags: span.flags,
+        ..Span::default()
+    }
+    .encode_to_vec()
+}
+
+impl Inner {
+    /// Stores a request; duplicates count as accepted, invalid spans as rejected.
+    pub fn ingest(&mut self, req: &ExportTraceServiceRequest, limits: &StoreLimits) -> Result<IngestOutcome, Refusal> {
+        let total: u64 = req.resource_spans.iter().flat_map(|rs| &rs.scope_spans).map(|ss| ss.spans.len() as u64).sum();
+        if total > limits.max_items {
+            self.counters.refused += total;
+            return Err(Refusal::Full(format!(
+                "the request holds {total} spans, more than the whole store keeps ({}); send smaller batches or raise the span cap",
+                limits.max_items
+            )));
+        }
+        let mut outcome = IngestOutcome::default();
+        for rs in &req.resource_spans {
+            for ss in &rs.scope_spans {
+                let group = self.groups.acquire(rs, ss);
+                for span in &ss.spans {
+                    self.ingest_span(group, span, limits, &mut outcome);
+                }
+                self.groups.unpin(group);
+            }
+        }
+        self.make_room(limits, 0);
+        Ok(outcome)
+    }
+
+    fn ingest_span(&mut self, group: u32, span: &Span, limits: &StoreLimits, outcome: &mut IngestOutcome) {
+        let (trace_id, span_id) = match validate(span) {
+            Ok(ids) => ids,
+            Err(why) => {
+                outcome.rejected += 1;
+                self.counters.refused += 1;
+                if outcome.message.is_none() {
+                    outcome.message = Some(format!("span {:?} rejected: {why}", span.name));
+                }
+                return;
+            }
+        };
+        outcome.accepted += 1;
+        if self.is_duplicate(&trace_id, &span_id) {
+            return;
+        }
+        self.make_room(limits, 1);
+        if self.next_seq >= u32::MAX - SEGMENT {
+            self.rebase();
+        }
+        self.append(group, trace_id, span_id, span);
+        self.counters.ingested += 1;
+    }
+
+    fn is_duplicate(&self, trace_id: &[u8; 16], span_id: &[u8; 8]) -> bool {
+        let Some(entry) = self.traces.find(trace_id).and_then(|slot| self.traces.get(slot)) else { return false };
+        entry.spans.as_slice().iter().any(|&seq| self.span(seq).is_some_and(|(rec, _)| &rec.span_id == span_id))
+    }
+
+    fn append(&mut self, group: u32, trace_id: [u8; 16], span_id: [u8; 8], span: &Span) {
+        let seq = self.next_seq;
+        if self.segments.back().is_none_or(|s| s.spans.len() as u32 >= SEGMENT) {
+            if let Some(full) = self.segments.back_mut() {
+                full.blob.shrink_to_fit();
+            }
+            if self.segments.is_empty() {
+                self.first_seq = seq;
+            }
+            self.segments.push_back(Segment { spans: Vec::with_capacity(SEGMENT as usize), blob: Vec::new() });
+        }
+        let name = self.strings.intern(&span.name);
+        self.strings.post(name, seq);
+        let status = span.status.as_ref();
+        let status_msg = match status.map(|s| s.message.as_str()) {
+            Some(m) if !m.is_empty() => self.strings.intern(m),
+            _ => EMPTY,
+        };
+        let extras = extras_of(span);
+        for event in &span.events {
+            for kv in &event.attributes {
+                *self.event_keys.entry(kv.key.clone()).or_default() += 1;
+            }
+        }
+        let Some(seg) = self.segments.back_mut() else { return };
+        let blob_off = seg.blob.len();
+        put_head(&mut seg.blob, span.dropped_attributes_count, &extras);
+        put_varint(&mut seg.blob, span.attributes.len() as u64);
+        let mut postings = 3u64;
+        for kv in &span.attributes {
+            let key = self.strings.intern(&kv.key);
+            self.strings.mark(key, KEY_SPAN);
+            let raw;
+            let value = match kv.value.as_ref().and_then(|v| v.value.as_ref()) {
+                Some(Value::StringValue(s)) => {
+                    let id = self.strings.intern(s);
+                    self.strings.post(id, seq);
+                    postings += 1;
+                    ValRef::Str(id)
+                }
+                Some(Value::BoolValue(b)) => ValRef::Bool(*b),
+                Some(Value::IntValue(i)) => ValRef::Int(*i),
+                Some(Value::DoubleValue(f)) => ValRef::Float(*f),
+                Some(_) => {
+                    raw = kv.value.as_ref().map(Message::encode_to_vec).unwrap_or_default();
+                    ValRef::Raw(&raw)
+                }
+                None => ValRef::Empty,
+            };
+            put_attr(&mut seg.blob, key, value);
+        }
+        let blob_len = (seg.blob.len() - blob_off) as u32;
+        let end = span.end_time_unix_nano.max(span.start_time_unix_nano);
+        let trace = self.traces.find_or_insert(&trace_id);
+        seg.spans.push(SpanRec {
+            start: span.start_time_unix_nano,
+            duration: end - span.start_time_unix_nano,
+            span_id,
+            parent_id: span.parent_span_id.as_slice().try_into().unwrap_or([0; 8]),
+            trace,
+            name,
+            group,
+            status_msg,
+            blob_off: blob_off as u32,
+            blob_len,
+            kind: span.kind.clamp(0, 255) as u8,
+            status: status.map_or(0, |s| s.code.clamp(0, 255) as u8),
+        });
+        self.traces.post(trace, seq, span.start_time_unix_nano, end);
+        self.groups.post(group, seq);
+        self.span_bytes += SPAN_FIXED + u64::from(blob_len) + 4 * postings;
+        self.next_seq += 1;
+    }
+}

@@ -1,0 +1,115 @@
+//! The trace table: trace id to the trace's spans (ascending sequence numbers) and its time span.
+
+use hashbrown::HashTable;
+
+use crate::hash::hash_of;
+use crate::seqlist::SeqList;
+
+/// One stored trace.
+pub struct TraceEntry {
+    /// The 16-byte trace id.
+    pub id: [u8; 16],
+    /// Its spans, oldest first.
+    pub spans: SeqList,
+    /// Earliest span start (unix ns).
+    pub start: u64,
+    /// Latest span end (unix ns).
+    pub end: u64,
+}
+
+/// Bytes one trace entry costs besides its span list (slot, table entry).
+const TRACE_OVERHEAD: usize = 80;
+
+/// Trace id to [`TraceEntry`].
+#[derive(Default)]
+pub struct Traces {
+    table: HashTable<u32>,
+    slots: Vec<TraceEntry>,
+    free: Vec<u32>,
+    bytes: usize,
+}
+
+impl Traces {
+    /// The slot of a trace id.
+    pub fn find(&self, id: &[u8; 16]) -> Option<u32> {
+        let slots = &self.slots;
+        self.table.find(hash_of(id), |&s| &slots[s as usize].id == id).copied()
+    }
+
+    /// The slot of a trace id, creating an empty entry if needed.
+    pub fn find_or_insert(&mut self, id: &[u8; 16]) -> u32 {
+        if let Some(slot) = self.find(id) {
+            return slot;
+        }
+        let entry = TraceEntry { id: *id, spans: SeqList::Empty, start: u64::MAX, end: 0 };
+        self.bytes += TRACE_OVERHEAD;
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = entry;
+                slot
+            }
+            None => {
+                self.slots.push(entry);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let slots = &self.slots;
+        self.table.insert_unique(hash_of(id), slot, |&s| hash_of(&slots[s as usize].id));
+        slot
+    }
+
+    /// The entry in a slot.
+    pub fn get(&self, slot: u32) -> Option<&TraceEntry> {
+        self.slots.get(slot as usize).filter(|e| !e.spans.is_empty())
+    }
+
+    /// Adds a span to a trace.
+    pub fn post(&mut self, slot: u32, seq: u32, start: u64, end: u64) {
+        if let Some(entry) = self.slots.get_mut(slot as usize) {
+            let before = entry.spans.heap_bytes();
+            entry.spans.push(seq);
+            entry.start = entry.start.min(start);
+            entry.end = entry.end.max(end);
+            self.bytes += entry.spans.heap_bytes().saturating_sub(before);
+        }
+    }
+
+    /// Removes an evicted span; drops the trace when it has none left.
+    pub fn unpost(&mut self, slot: u32, seq: u32) {
+        let Some(entry) = self.slots.get_mut(slot as usize) else { return };
+        let before = entry.spans.heap_bytes();
+        entry.spans.pop_front(seq);
+        self.bytes = self.bytes.saturating_sub(before.saturating_sub(entry.spans.heap_bytes()));
+        if !entry.spans.is_empty() {
+            return;
+        }
+        let id = entry.id;
+        if let Ok(found) = self.table.find_entry(hash_of(&id), |&s| s == slot) {
+            found.remove();
+        }
+        self.bytes = self.bytes.saturating_sub(TRACE_OVERHEAD);
+        self.free.push(slot);
+    }
+
+    /// Renumbers every span list by `offset`.
+    pub fn rebase(&mut self, offset: u32) {
+        for entry in &mut self.slots {
+            entry.spans.rebase(offset);
+        }
+    }
+
+    /// Number of stored traces.
+    pub fn len(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    /// Whether no trace is stored.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Approximate bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
