@@ -103,7 +103,10 @@ fn series_order(a: &Latest, b: &Latest) -> Ordering {
         }
     };
     let bound = |l: &Latest| {
-        label(&l.labels, "le").or_else(|| label(&l.labels, "quantile")).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+        label(&l.labels, "le")
+            .or_else(|| label(&l.labels, "quantile"))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
     };
     identity(a)
         .cmp(&identity(b))

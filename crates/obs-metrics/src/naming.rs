@@ -83,7 +83,12 @@ fn json_value(value: &any_value::Value) -> serde_json::Value {
         V::KvlistValue(kv) => kv
             .values
             .iter()
-            .map(|kv| (kv.key.clone(), kv.value.as_ref().and_then(|v| v.value.as_ref()).map_or(serde_json::Value::Null, json_value)))
+            .map(|kv| {
+                (
+                    kv.key.clone(),
+                    kv.value.as_ref().and_then(|v| v.value.as_ref()).map_or(serde_json::Value::Null, json_value),
+                )
+            })
             .collect::<serde_json::Map<_, _>>()
             .into(),
         V::BytesValue(b) => bytes_b64(b).into(),
@@ -181,7 +186,10 @@ mod tests {
     /// Pins the collector's metric-name translation: dots, unit words, `_total`, `_ratio`.
     #[test]
     fn metric_names_follow_the_collector() {
-        assert_eq!(metric_name("http.server.request.duration", "s", Shape::Other), "http_server_request_duration_seconds");
+        assert_eq!(
+            metric_name("http.server.request.duration", "s", Shape::Other),
+            "http_server_request_duration_seconds"
+        );
         assert_eq!(metric_name("peak_trade_smoke", "", Shape::Counter), "peak_trade_smoke_total");
         assert_eq!(metric_name("requests.total", "1", Shape::Counter), "requests_total");
         assert_eq!(metric_name("cpu.utilization", "1", Shape::Gauge), "cpu_utilization_ratio");

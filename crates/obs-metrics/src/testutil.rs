@@ -44,7 +44,12 @@ pub fn request(svc: &str, metrics: Vec<Metric>) -> ExportMetricsServiceRequest {
 
 /// A gauge metric.
 pub fn gauge(name: &str, unit: &str, points: Vec<NumberDataPoint>) -> Metric {
-    Metric { name: name.into(), unit: unit.into(), data: Some(Data::Gauge(Gauge { data_points: points })), ..Default::default() }
+    Metric {
+        name: name.into(),
+        unit: unit.into(),
+        data: Some(Data::Gauge(Gauge { data_points: points })),
+        ..Default::default()
+    }
 }
 
 /// A sum metric; temporality 1 = delta, 2 = cumulative.

@@ -22,8 +22,9 @@ use crate::view::StoreView;
 fn matching(st: &ApiState, params: &Params, required: bool) -> Result<Vec<SeriesData>, QueryError> {
     let bound = |name: &str, default: i64| match params.get(name) {
         None | Some("") => Ok(default),
-        Some(raw) => parse_time(raw)
-            .ok_or_else(|| QueryError::BadData(format!("invalid parameter {name:?}: cannot parse {raw:?} to a valid timestamp"))),
+        Some(raw) => parse_time(raw).ok_or_else(|| {
+            QueryError::BadData(format!("invalid parameter {name:?}: cannot parse {raw:?} to a valid timestamp"))
+        }),
     };
     let (start, end) = (bound("start", i64::MIN)?, bound("end", i64::MAX)?);
     let selectors = params.all("match[]");
@@ -39,7 +40,9 @@ fn matching(st: &ApiState, params: &Params, required: bool) -> Result<Vec<Series
     let mut seen = BTreeSet::new();
     for raw in selectors {
         let Expr::VectorSelector(vs) = promql::parse(raw)? else {
-            return Err(QueryError::BadData(format!("invalid parameter \"match[]\": {raw:?} is not a series selector")));
+            return Err(QueryError::BadData(format!(
+                "invalid parameter \"match[]\": {raw:?} is not a series selector"
+            )));
         };
         let groups = matcher_groups(&vs);
         let keep = |l: &crate::store::Labels| groups.iter().any(|g| g.iter().all(|m| m.is_match(label_of(l, &m.name))));
@@ -71,12 +74,9 @@ pub async fn labels(
 }
 
 /// `GET /api/v1/label/<name>/values`.
-pub async fn label_values(
-    State(st): State<ApiState>,
-    Path(name): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let valid = name.chars().enumerate().all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
+pub async fn label_values(State(st): State<ApiState>, Path(name): Path<String>, RawQuery(raw): RawQuery) -> Response {
+    let valid =
+        name.chars().enumerate().all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
     if name.is_empty() || !valid {
         return error(StatusCode::BAD_REQUEST, "bad_data", &format!("invalid label name: {name:?}"));
     }
@@ -84,7 +84,8 @@ pub async fn label_values(
     params.extend_from(raw.as_deref().unwrap_or(""));
     match matching(&st, &params, false) {
         Ok(series) => {
-            let values: BTreeSet<&str> = series.iter().map(|s| label_of(&s.labels, &name)).filter(|v| !v.is_empty()).collect();
+            let values: BTreeSet<&str> =
+                series.iter().map(|s| label_of(&s.labels, &name)).filter(|v| !v.is_empty()).collect();
             success(json!(values))
         }
         Err(e) => query_error(e),

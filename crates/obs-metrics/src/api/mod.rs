@@ -40,7 +40,9 @@ pub fn router(store: Arc<MetricStore>, own: SelfSamples) -> axum::Router {
         .route("/api/v1/series", any(meta::series))
         .route("/api/v1/metadata", get(meta::metadata))
         .route("/api/v1/status/buildinfo", get(|| async { success(meta::buildinfo()) }))
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "not_found", "no such endpoint in the embedded Prometheus API") })
+        .fallback(|| async {
+            error(StatusCode::NOT_FOUND, "not_found", "no such endpoint in the embedded Prometheus API")
+        })
         .with_state(state)
 }
 

@@ -63,8 +63,9 @@ pub fn parse_time(raw: &str) -> Option<i64> {
 /// A required timestamp parameter, with Prometheus' message when it is bad.
 pub fn time_param(params: &Params, name: &str) -> Result<i64, QueryError> {
     let raw = params.get(name).unwrap_or("");
-    parse_time(raw)
-        .ok_or_else(|| QueryError::BadData(format!("invalid parameter {name:?}: cannot parse {raw:?} to a valid timestamp")))
+    parse_time(raw).ok_or_else(|| {
+        QueryError::BadData(format!("invalid parameter {name:?}: cannot parse {raw:?} to a valid timestamp"))
+    })
 }
 
 /// A duration parameter in ms: float seconds or a PromQL duration (`1m30s`).
@@ -78,7 +79,13 @@ pub fn parse_duration_ms(raw: &str) -> Option<i64> {
 /// `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` to unix ms.
 pub fn parse_rfc3339(raw: &str) -> Option<i64> {
     let b = raw.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| raw.get(r)?.parse::<i64>().ok();

@@ -56,7 +56,9 @@ pub async fn range(
         let start = time_param(&params, "start")?;
         let end = time_param(&params, "end")?;
         if end < start {
-            return Err(QueryError::BadData("invalid parameter \"end\": end timestamp must not be before start time".into()));
+            return Err(QueryError::BadData(
+                "invalid parameter \"end\": end timestamp must not be before start time".into(),
+            ));
         }
         let raw_step = params.get("step").unwrap_or("");
         let step = parse_duration_ms(raw_step).ok_or_else(|| {

@@ -19,7 +19,9 @@ pub fn eval(ev: &Evaluator<'_>, agg: &AggregateExpr, t: i64) -> Result<Value, Qu
     for s in input {
         groups.entry(group_labels(&s.labels, agg.modifier.as_ref())).or_default().push(s.value);
     }
-    Ok(Value::Vector(groups.into_iter().map(|(labels, values)| Sample { labels, value: reduce(&op, &values) }).collect()))
+    Ok(Value::Vector(
+        groups.into_iter().map(|(labels, values)| Sample { labels, value: reduce(&op, &values) }).collect(),
+    ))
 }
 
 /// The labels an aggregation keeps: only the `by` labels, or all but the `without` labels and

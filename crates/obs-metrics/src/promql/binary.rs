@@ -26,7 +26,11 @@ pub fn eval(ev: &Evaluator<'_>, b: &BinaryExpr, t: i64) -> Result<Value, QueryEr
         (Value::Scalar(l), Value::Vector(r)) => with_scalar(&op, r, l, true, return_bool)?,
         (Value::Vector(l), Value::Vector(r)) => vector_vector(&op, l, r, b.modifier.as_ref(), return_bool)?,
         (l, r) => {
-            return Err(QueryError::Execution(format!("operator {op} is not defined between {} and {}", kind(&l), kind(&r))));
+            return Err(QueryError::Execution(format!(
+                "operator {op} is not defined between {} and {}",
+                kind(&l),
+                kind(&r)
+            )));
         }
     };
     check_unique(&out)?;
@@ -112,7 +116,8 @@ fn vector_vector(
         }
         "or" => {
             let left: HashSet<Labels> = lhs.iter().map(|s| signature(&s.labels, matching)).collect();
-            let extra: Vec<Sample> = rhs.into_iter().filter(|s| !left.contains(&signature(&s.labels, matching))).collect();
+            let extra: Vec<Sample> =
+                rhs.into_iter().filter(|s| !left.contains(&signature(&s.labels, matching))).collect();
             return Ok(lhs.into_iter().chain(extra).collect());
         }
         _ => {}
@@ -159,7 +164,9 @@ fn result_labels(labels: &[(String, String)], op: &str, return_bool: bool, match
     let base: Labels = if is_arith(op) || return_bool { drop_name(labels) } else { labels.to_vec() };
     match matching {
         Some(LabelModifier::Include(on)) => base.into_iter().filter(|(k, _)| on.labels.contains(k)).collect(),
-        Some(LabelModifier::Exclude(ignoring)) => base.into_iter().filter(|(k, _)| !ignoring.labels.contains(k)).collect(),
+        Some(LabelModifier::Exclude(ignoring)) => {
+            base.into_iter().filter(|(k, _)| !ignoring.labels.contains(k)).collect()
+        }
         None => base,
     }
 }

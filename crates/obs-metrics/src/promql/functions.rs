@@ -14,7 +14,9 @@ use crate::store::Labels;
 pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError> {
     let name = call.func.name;
     let args = &call.args.args;
-    let arg = |i: usize| args.get(i).map(AsRef::as_ref).ok_or_else(|| QueryError::BadData(format!("{name}: missing argument")));
+    let arg = |i: usize| {
+        args.get(i).map(AsRef::as_ref).ok_or_else(|| QueryError::BadData(format!("{name}: missing argument")))
+    };
     let out = match name {
         "rate" | "increase" | "delta" | "irate" | "idelta" => over_window(ev, name, arg(0)?, t, rate_like)?,
         "avg_over_time" | "min_over_time" | "max_over_time" | "sum_over_time" | "count_over_time"
@@ -28,7 +30,10 @@ pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
         "time" => return Ok(Value::Scalar(t as f64 / 1000.0)),
         "abs" | "ceil" | "floor" | "sqrt" | "exp" | "ln" | "log2" | "log10" => {
             let f = math(name);
-            ev.vector(arg(0)?, t)?.into_iter().map(|s| Sample { labels: drop_name(&s.labels), value: f(s.value) }).collect()
+            ev.vector(arg(0)?, t)?
+                .into_iter()
+                .map(|s| Sample { labels: drop_name(&s.labels), value: f(s.value) })
+                .collect()
         }
         other => return Err(QueryError::unsupported(format!("function {other:?}"))),
     };
@@ -288,11 +293,7 @@ mod tests {
     #[test]
     fn histogram_quantile_groups() {
         let sample = |job: &str, le: &str, value: f64| Sample {
-            labels: vec![
-                ("__name__".into(), "d_bucket".into()),
-                ("job".into(), job.into()),
-                ("le".into(), le.into()),
-            ],
+            labels: vec![("__name__".into(), "d_bucket".into()), ("job".into(), job.into()), ("le".into(), le.into())],
             value,
         };
         let out = histogram_quantile(

@@ -66,7 +66,13 @@ pub fn instant_query(store: &StoreView, query: &str, t: i64) -> Result<Value, Qu
 }
 
 /// A range query's result: one series per label set, values at each step from `start` to `end`.
-pub fn range_query(store: &StoreView, query: &str, start: i64, end: i64, step: i64) -> Result<Vec<SeriesData>, QueryError> {
+pub fn range_query(
+    store: &StoreView,
+    query: &str,
+    start: i64,
+    end: i64,
+    step: i64,
+) -> Result<Vec<SeriesData>, QueryError> {
     let expr = parse(query)?;
     let ev = eval::Evaluator::new(store, start, end);
     let mut out: BTreeMap<Labels, Vec<(i64, f64)>> = BTreeMap::new();

@@ -19,10 +19,15 @@ fn fixture() -> MetricStore {
         let b = if i < 60 { i as f64 } else { (i - 60) as f64 };
         let metrics = vec![
             sum("http.requests", true, 2, vec![point(&[("code", "200")], T0 + i, i as f64)]),
-            gauge("temp", "", vec![point(&[("room", "kitchen")], T0 + i, 20.0), point(&[("room", "cellar")], T0 + i, 12.0)]),
+            gauge(
+                "temp",
+                "",
+                vec![point(&[("room", "kitchen")], T0 + i, 20.0), point(&[("room", "cellar")], T0 + i, 12.0)],
+            ),
         ];
         s.ingest(request("a", metrics)).unwrap();
-        s.ingest(request("b", vec![sum("http.requests", true, 2, vec![point(&[("code", "500")], T0 + i, b)])])).unwrap();
+        s.ingest(request("b", vec![sum("http.requests", true, 2, vec![point(&[("code", "500")], T0 + i, b)])]))
+            .unwrap();
     }
     s
 }
@@ -88,7 +93,10 @@ fn rate_through_store() {
 fn aggregations() {
     let s = fixture();
     assert_eq!(vector(&s, "sum(temp)"), vec![(l(&[]), 32.0)]);
-    assert_eq!(vector(&s, "max by (room) (temp)"), vec![(l(&[("room", "cellar")]), 12.0), (l(&[("room", "kitchen")]), 20.0)]);
+    assert_eq!(
+        vector(&s, "max by (room) (temp)"),
+        vec![(l(&[("room", "cellar")]), 12.0), (l(&[("room", "kitchen")]), 20.0)]
+    );
     assert_eq!(values(&s, "count without (room) (temp)"), vec![2.0]);
     assert_eq!(values(&s, "avg(temp)"), vec![16.0]);
     assert_eq!(values(&s, "min(temp)"), vec![12.0]);
@@ -108,7 +116,10 @@ fn operators() {
     assert_eq!(values(&s, "temp > bool 15"), vec![0.0, 1.0]);
     assert_eq!(values(&s, "15 < temp"), vec![20.0]);
     assert_eq!(values(&s, "temp - temp"), vec![0.0, 0.0]);
-    assert_eq!(values(&s, "sum by (job) (http_requests_total) / on (job) sum by (job) (http_requests_total)"), vec![1.0, 1.0]);
+    assert_eq!(
+        values(&s, "sum by (job) (http_requests_total) / on (job) sum by (job) (http_requests_total)"),
+        vec![1.0, 1.0]
+    );
     assert_eq!(values(&s, "-(temp)"), vec![-12.0, -20.0]);
     assert_eq!(values(&s, "temp and temp{room=\"cellar\"}"), vec![12.0]);
     assert_eq!(values(&s, "temp unless temp{room=\"cellar\"}"), vec![20.0]);
@@ -121,10 +132,14 @@ fn errors() {
     let s = fixture();
     let err = |q| at(&s, q, T0 + 120).err();
     assert!(matches!(err("topk(1, temp)"), Some(QueryError::Execution(m)) if m.contains("\"topk\"")));
-    assert!(matches!(err("predict_linear(temp[1m], 60)"), Some(QueryError::Execution(m)) if m.contains("predict_linear")));
+    assert!(
+        matches!(err("predict_linear(temp[1m], 60)"), Some(QueryError::Execution(m)) if m.contains("predict_linear"))
+    );
     assert!(matches!(err("rate(temp[5m:1m])"), Some(QueryError::Execution(m)) if m.contains("subquery")));
     assert!(matches!(err("temp * on() group_left temp"), Some(QueryError::Execution(m)) if m.contains("group_left")));
-    assert!(matches!(err("temp + ignoring(room) temp"), Some(QueryError::Execution(m)) if m.contains("duplicate series")));
+    assert!(
+        matches!(err("temp + ignoring(room) temp"), Some(QueryError::Execution(m)) if m.contains("duplicate series"))
+    );
     assert!(matches!(err("1 +"), Some(QueryError::BadData(m)) if m.starts_with("invalid parameter \"query\"")));
     assert!(matches!(err("nosuchfn(up)"), Some(QueryError::BadData(m)) if m.contains("nosuchfn")));
     assert!(matches!(err(""), Some(QueryError::BadData(m)) if m.contains("no expression found in input")));

@@ -14,8 +14,8 @@ use obs_ingest::{IngestOutcome, Refusal, StoreLimits, StoreStats};
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use parking_lot::RwLock;
 
-pub use convert::{Family, Kind};
 use convert::{Converted, Point};
+pub use convert::{Family, Kind};
 pub use series::Labels;
 use series::{Pushed, Series};
 
@@ -158,7 +158,9 @@ impl MetricStore {
         inner
             .series
             .values()
-            .filter_map(|s| s.latest().map(|(_, value)| Latest { labels: s.labels.clone(), family: s.family.clone(), value }))
+            .filter_map(|s| {
+                s.latest().map(|(_, value)| Latest { labels: s.labels.clone(), family: s.family.clone(), value })
+            })
             .collect()
     }
 
@@ -230,7 +232,9 @@ impl Inner {
 
     /// Evicts least recently updated series until both caps hold.
     fn enforce(&mut self, max_series: u64, max_bytes: u64) {
-        while (max_series > 0 && self.series.len() as u64 > max_series) || (max_bytes > 0 && self.bytes > max_bytes && self.series.len() > 1) {
+        while (max_series > 0 && self.series.len() as u64 > max_series)
+            || (max_bytes > 0 && self.bytes > max_bytes && self.series.len() > 1)
+        {
             let Some(&(_, id)) = self.lru.first() else { break };
             self.remove(id);
         }

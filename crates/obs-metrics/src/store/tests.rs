@@ -14,7 +14,8 @@ fn store(max_items: u64) -> MetricStore {
 }
 
 fn names(store: &MetricStore) -> Vec<String> {
-    let mut v: Vec<String> = store.latest().iter().map(|l| crate::promql::label_of(&l.labels, "__name__").to_string()).collect();
+    let mut v: Vec<String> =
+        store.latest().iter().map(|l| crate::promql::label_of(&l.labels, "__name__").to_string()).collect();
     v.sort();
     v
 }
@@ -58,7 +59,13 @@ fn otlp_becomes_prometheus_series() {
             ("venue_id", "x")
         ]
     );
-    let inf = s.select(Some("rpc_duration_seconds_bucket"), &|l| crate::promql::label_of(l, "le") == "+Inf", 0, i64::MAX, false);
+    let inf = s.select(
+        Some("rpc_duration_seconds_bucket"),
+        &|l| crate::promql::label_of(l, "le") == "+Inf",
+        0,
+        i64::MAX,
+        false,
+    );
     assert_eq!(inf[0].samples[0].1, 6.0);
 }
 
@@ -110,7 +117,10 @@ fn exponential_histograms_are_rejected() {
     let s = store(10);
     let metric = Metric {
         name: "eh".into(),
-        data: Some(Data::ExponentialHistogram(ExponentialHistogram { data_points: vec![Default::default()], aggregation_temporality: 2 })),
+        data: Some(Data::ExponentialHistogram(ExponentialHistogram {
+            data_points: vec![Default::default()],
+            aggregation_temporality: 2,
+        })),
         ..Default::default()
     };
     let out = s.ingest(request("svc", vec![metric])).unwrap();

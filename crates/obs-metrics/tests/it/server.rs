@@ -1,0 +1,80 @@
+//! Serves the API and exposition routers of one store on 127.0.0.1:0, plus an HTTP client.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use obs_ingest::{SelfSample, SelfSamples, StoreLimits};
+use obs_metrics::MetricStore;
+use serde_json::Value;
+
+/// A store with both routers served on loopback; stopped when dropped (the runtime goes).
+pub struct TestServer {
+    _rt: tokio::runtime::Runtime,
+    /// The store behind both routers.
+    pub store: Arc<MetricStore>,
+    /// The Prometheus API address.
+    pub api: SocketAddr,
+    /// The exposition address.
+    pub metrics: SocketAddr,
+}
+
+/// The server's own samples as obs-embedded would provide them.
+pub fn own_samples() -> SelfSamples {
+    Arc::new(|| {
+        vec![SelfSample {
+            name: "obs_embedded_series",
+            help: "Series held by the metric store.",
+            kind: "gauge",
+            labels: vec![("store", "metrics".to_string())],
+            value: 7.0,
+        }]
+    })
+}
+
+impl TestServer {
+    /// Starts both routers on free loopback ports.
+    pub fn start() -> Self {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let limits = StoreLimits { max_items: 10_000, max_bytes: 64 << 20, history: Duration::from_secs(3600) };
+        let store = Arc::new(MetricStore::new(limits));
+        let api_router = obs_metrics::router(store.clone(), own_samples());
+        let app =
+            axum::Router::new().merge(api_router.clone()).nest("/api/datasources/proxy/uid/prometheus", api_router);
+        let exposition = obs_metrics::exposition_router(store.clone(), own_samples());
+        let (api, metrics) = rt.block_on(async {
+            let a = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let m = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addrs = (a.local_addr().unwrap(), m.local_addr().unwrap());
+            tokio::spawn(async move { axum::serve(a, app).await });
+            tokio::spawn(async move { axum::serve(m, exposition).await });
+            addrs
+        });
+        Self { _rt: rt, store, api, metrics }
+    }
+}
+
+/// An HTTP client that returns 4xx/5xx as responses and gives up after 10 s.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .new_agent()
+}
+
+/// GET `url` with query pairs: status and body.
+pub fn get(url: &str, query: &[(&str, &str)]) -> (u16, String) {
+    let mut req = agent().get(url);
+    for (k, v) in query {
+        req = req.query(*k, *v);
+    }
+    let mut resp = req.call().unwrap();
+    (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
+}
+
+/// GET returning parsed JSON.
+pub fn get_json(url: &str, query: &[(&str, &str)]) -> (u16, Value) {
+    let (status, body) = get(url, query);
+    (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{url}: not JSON ({e}): {body}")))
+}
