@@ -31,3 +31,8 @@ pub use init::init_otel;
 pub use lake::{InstrumentedStore, LakeClient, instrument_lake};
 pub use settings::{ResolvedConfig, Signal};
 pub use telemetry::layers::EXPORT_CRATES;
+
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod unit_tests;

@@ -199,7 +199,9 @@ fn resource_attributes(config: &ObsConfig, env: Option<&str>) -> Result<Vec<(Str
     let mut attrs = Vec::new();
     for entry in env.unwrap_or("").split(',').map(str::trim).filter(|e| !e.is_empty()) {
         let (key, value) = entry.split_once('=').with_context(|| {
-            format!("{OTEL_RESOURCE_ATTRIBUTES} entry {entry:?} is not key=value; write it like team=research,region=eu")
+            format!(
+                "{OTEL_RESOURCE_ATTRIBUTES} entry {entry:?} is not key=value; write it like team=research,region=eu"
+            )
         })?;
         attrs.push((key.trim().to_string(), percent_decode(value.trim())));
     }

@@ -67,10 +67,7 @@ impl LakeClient {
     /// Writes `data` to `path`, replacing what was there.
     pub async fn write(&self, path: &str, data: impl Into<Bytes>) -> Result<()> {
         let location = parse(path)?;
-        self.store
-            .put(&location, data.into().into())
-            .await
-            .with_context(|| format!("write {path} to {}", self.url))?;
+        self.store.put(&location, data.into().into()).await.with_context(|| format!("write {path} to {}", self.url))?;
         Ok(())
     }
 

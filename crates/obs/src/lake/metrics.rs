@@ -25,7 +25,11 @@ impl LakeMetrics {
                 .with_description("Duration of data-lake operations")
                 .with_boundaries(vec![0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0])
                 .build(),
-            bytes: meter.u64_counter(METRIC_BYTES).with_unit("By").with_description("Bytes read from or written to the data lake").build(),
+            bytes: meter
+                .u64_counter(METRIC_BYTES)
+                .with_unit("By")
+                .with_description("Bytes read from or written to the data lake")
+                .build(),
         }
     }
 

@@ -35,7 +35,7 @@ macro_rules! lake_span {
             lake.part_count = tracing::field::Empty,
             error.type = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
-            otel.status_message = tracing::field::Empty,
+            otel.status_description = tracing::field::Empty,
         )
     };
 }
@@ -75,7 +75,7 @@ impl Op {
         }
         self.span.record("error.type", kind);
         self.span.record("otel.status_code", "ERROR");
-        self.span.record("otel.status_message", message);
+        self.span.record("otel.status_description", message);
         self.finish("error", Some(kind), bytes);
     }
 

@@ -133,9 +133,5 @@ fn channel(settings: &ResolvedConfig, signal: Signal) -> Result<tonic::transport
 
 /// An async reqwest client (never the blocking one: it panics when dropped inside a runtime).
 fn http_client(timeout: Duration) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout)
-        .build()
-        .context("build the OTLP HTTP client")
+    reqwest::Client::builder().timeout(timeout).connect_timeout(timeout).build().context("build the OTLP HTTP client")
 }

@@ -15,11 +15,9 @@ pub const EXPORT_CRATES: [&str; 7] = ["opentelemetry", "tonic", "h2", "hyper", "
 
 /// The filter applied to both bridges: `level` for everything but the export crates, which are off.
 pub(crate) fn bridge_filter(level: tracing::Level) -> Targets {
-    EXPORT_CRATES
-        .iter()
-        .fold(Targets::new().with_default(LevelFilter::from_level(level)), |targets, name| {
-            targets.with_target(*name, LevelFilter::OFF)
-        })
+    EXPORT_CRATES.iter().fold(Targets::new().with_default(LevelFilter::from_level(level)), |targets, name| {
+        targets.with_target(*name, LevelFilter::OFF)
+    })
 }
 
 /// A subscriber with both bridges over `providers`.
