@@ -37,7 +37,7 @@ fn loki(state: &SharedState) -> Router {
 }
 
 fn prometheus(state: &SharedState) -> Router {
-    obs_metrics::router(state.metrics.clone())
+    obs_metrics::router(state.metrics.clone(), selfmetrics::source(state))
 }
 
 /// The web UI merged with the three APIs under `/api/datasources/proxy/uid/<uid>`, so the

@@ -81,6 +81,37 @@ impl EmbeddedServer {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    /// Sends SIGTERM (a graceful stop).
+    pub fn terminate(&self) -> Result<()> {
+        let pid = rustix::process::Pid::from_raw(i32::try_from(self.pid()).context("pid fits i32")?)
+            .context("obs-embedded pid is not zero")?;
+        rustix::process::kill_process(pid, rustix::process::Signal::TERM).context("send SIGTERM to obs-embedded")
+    }
+
+    /// Polls until the process exits, up to `timeout`, and returns how it exited.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Result<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().context("poll obs-embedded")? {
+                return Ok(status);
+            }
+            if Instant::now() >= deadline {
+                bail!("obs-embedded still running {timeout:?} after being asked to stop");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Resident memory of the process in KiB (`VmRSS` from `/proc/<pid>/status`).
+    pub fn rss_kib(&self) -> Result<u64> {
+        let path = format!("/proc/{}/status", self.pid());
+        let text = std::fs::read_to_string(&path).with_context(|| format!("read {path}"))?;
+        text.lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .with_context(|| format!("find VmRSS in {path}"))
+    }
 }
 
 impl Drop for EmbeddedServer {
