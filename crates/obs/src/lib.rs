@@ -33,6 +33,8 @@ pub use settings::{ResolvedConfig, Signal};
 pub use telemetry::layers::EXPORT_CRATES;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod testkit;
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod unit_tests;

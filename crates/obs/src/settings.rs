@@ -233,5 +233,6 @@ fn percent_decode(raw: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 #[path = "settings_tests.rs"]
 mod tests;
