@@ -69,8 +69,9 @@ fn send_big_trace(server: &EmbeddedServer) -> Result<String> {
     let spans: Vec<serde_json::Value> = (0..1000u128)
         .map(|i| {
             let depth = (1..).take_while(|d| (4u128.pow(*d) - 1) / 3 <= i).count() as u128;
-            let start = base + i * 1_000_000;
-            let end = start + 2_000_000_000 / (depth + 1);
+            // Each level starts 10 ms after its parent's and lasts half as long, so children nest.
+            let start = base + depth * 10_000_000 + (i % 7) * 1_000_000;
+            let end = start + (2_000_000_000 >> depth);
             let status = if i % 97 == 13 {
                 serde_json::json!({"code": 2, "message": "synthetic error"})
             } else {

@@ -23,7 +23,7 @@ export async function render(view, _match, signal) {
   const stores = h('div', { 'data-stores': '' });
   const endpoints = h('div', { 'data-endpoints': '' });
   fill(view, h('div', { 'data-view': 'home' },
-    h('div', { class: 'row', style: { justifyContent: 'space-between' } }, h('h1', {}, 'Services'), select),
+    h('div', { class: 'row', style: { justifyContent: 'space-between', alignItems: 'center', marginBottom: '12px' } }, h('h1', { style: { margin: 0 } }, 'Services'), select),
     h('div', { class: 'panel' }, services),
     h('h2', {}, 'Stores'), stores,
     h('h2', {}, 'Send telemetry here'), endpoints));
@@ -75,13 +75,15 @@ function serviceRow(r, range) {
     h('td', { class: 'num' }, r.spans),
     h('td', { class: 'num' }, `${fmtNumber(r.spans / range.seconds)}/s`),
     h('td', { class: 'num' }, r.spans ? h('span', { class: r.errors ? 'badge err' : '' }, `${fmtNumber((100 * r.errors) / r.spans)}%`) : '—'),
-    h('td', { class: 'num' }, r.traces ? fmtDuration(r.p95) : '—'));
+    h('td', { class: 'num' }, r.traces ? (r.p95 < 1 ? '<1ms' : fmtDuration(r.p95)) : '—'));
 }
 
 async function drawStores(box, signal) {
   try {
     const status = await getJSON('/obs-embedded/status', {}, { signal });
-    const cards = Object.entries(status.stores || {}).map(([name, s]) => storeCard(name, s));
+    const order = ['traces', 'logs', 'metrics'];
+    const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+    const cards = Object.entries(status.stores || {}).sort(([a], [b]) => rank(a) - rank(b)).map(([name, s]) => storeCard(name, s));
     fill(box, h('div', { class: 'cards' }, cards),
       h('p', { class: 'muted' }, `From /obs-embedded/status (pid ${status.pid}, up ${fmtDuration((status.uptime_seconds || 0) * 1000)}). The same counters are Prometheus series: `,
         h('a', { href: link('/metrics', { query: '{__name__=~"obs_embedded_.+"}' }) }, 'obs_embedded_*'), '.'));

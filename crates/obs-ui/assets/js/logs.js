@@ -48,6 +48,7 @@ export async function render(view, _match, signal) {
     const points = (counts.value.result || []).flatMap((r) => r.values.map(([t, v]) => [t * 1000, Number(v)]));
     fill(volume, h('div', { class: 'muted' }, `Log volume (lines per ${step}s)`), barChart(points, { from: range.from, to: range.to, stepMs: step * 1000 }));
   }
+  volume.parentElement.hidden = counts.status === 'rejected';
   if (found.status === 'fulfilled') fill(lines, logLines(found.value));
   else fill(lines);
 }

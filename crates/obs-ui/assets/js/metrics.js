@@ -51,6 +51,8 @@ export async function render(view, _match, signal) {
   ]);
   if (signal.aborted) return;
   error.textContent = [...new Set([ranged, instant].filter((r) => r.status === 'rejected').map((r) => r.reason.message))].join('\n');
+  chart.parentElement.hidden = ranged.status === 'rejected';
+  table.parentElement.hidden = instant.status === 'rejected';
   if (ranged.status === 'fulfilled') fill(chart, drawRange(ranged.value, range));
   if (instant.status === 'fulfilled') fill(table, instantTable(instant.value));
 }

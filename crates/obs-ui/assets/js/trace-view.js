@@ -61,7 +61,7 @@ function drawTrace(root, trace, id) {
       h('a', { href: logsLink(service, id, trace.startMs, trace.duration), 'data-logs-link': '' }, 'Logs for this trace'),
       h('a', { href: link('/traces', { service }) }, 'More traces of this service')),
     h('p', { class: 'muted' },
-      `${fmtTime(trace.startMs)} · duration ${fmtDuration(trace.duration)} · ${trace.spans.length} spans · `,
+      `${fmtTime(trace.startMs)} · duration ${fmtDuration(trace.duration)} · ${trace.spans.length} span${trace.spans.length === 1 ? '' : 's'} · `,
       `${trace.services.length} service${trace.services.length === 1 ? '' : 's'} · `,
       h('span', { class: trace.errors ? 'badge err' : 'badge' }, `${trace.errors} error${trace.errors === 1 ? '' : 's'}`),
       '  ', h('span', { class: 'legend-crit' }), 'critical path'),
