@@ -6,6 +6,7 @@
 mod bad_input;
 mod caps;
 mod lifecycle;
+mod listeners;
 mod otlp_build;
 mod prometheus_scrape;
 mod python_sdk;
