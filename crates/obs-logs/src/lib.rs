@@ -2,36 +2,69 @@
 //!
 //! The interface below (new, ingest, stats, router) is what obs-embedded calls; keep it.
 
+pub mod api;
+pub mod ingest;
+pub mod labels;
+pub mod level;
+pub mod logql;
+pub mod store;
+
 use std::sync::Arc;
 
 use obs_ingest::{IngestOutcome, Refusal, StoreLimits, StoreStats};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use parking_lot::RwLock;
 
-/// The store (placeholder, replaced by its owner).
+/// The log store: streams of records in memory, bounded by record and byte caps.
 pub struct LogStore {
-    limits: StoreLimits,
+    inner: RwLock<store::Inner>,
 }
 
 impl LogStore {
     /// An empty store with these caps.
     pub fn new(limits: StoreLimits) -> Self {
-        Self { limits }
+        Self { inner: RwLock::new(store::Inner::new(limits)) }
     }
 
     /// Stores a decoded export request; visible to queries as soon as this returns.
     pub fn ingest(&self, req: ExportLogsServiceRequest) -> Result<IngestOutcome, Refusal> {
-        let _ = req;
-        Err(Refusal::Full("not built yet".into()))
+        let count = ingest::count_records(&req);
+        let mut inner = self.inner.write();
+        if count > inner.limits().max_items {
+            inner.refuse(count);
+            return Err(Refusal::Full(format!(
+                "{count} log records in one request exceed the store's cap of {} records; send smaller batches or \
+                 raise the cap",
+                inner.limits().max_items
+            )));
+        }
+        let outcome = ingest::ingest_otlp(&mut inner, &req, ingest::now_ns());
+        inner.enforce_caps();
+        Ok(outcome)
     }
 
     /// Sizes and counters, for the server's own metrics.
     pub fn stats(&self) -> StoreStats {
-        StoreStats { max_items: self.limits.max_items, max_bytes: self.limits.max_bytes, ..StoreStats::default() }
+        self.inner.read().stats()
+    }
+
+    /// Read access for queries.
+    pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, store::Inner> {
+        self.inner.read()
+    }
+
+    /// Write access for the push API.
+    pub fn write(&self) -> parking_lot::RwLockWriteGuard<'_, store::Inner> {
+        self.inner.write()
+    }
+
+    /// Approximate heap bytes held by records and interned strings.
+    pub fn heap_bytes(&self) -> usize {
+        self.inner.read().heap_bytes()
     }
 }
 
 /// The Loki-compatible API on the Loki port (with Loki's own OTLP and push endpoints).
 pub fn router(store: Arc<LogStore>) -> axum::Router {
-    let _ = store;
-    axum::Router::new()
+    api::router(store)
 }

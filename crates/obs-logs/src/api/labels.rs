@@ -1,0 +1,204 @@
+//! Metadata endpoints: `labels`, `label/<name>/values`, `series`, `index/stats` and
+//! `detected_labels`, all over index labels of streams with records in the time range.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::params::Params;
+use super::render::{self, ApiError};
+use crate::LogStore;
+use crate::ingest::now_ns;
+use crate::logql::ast::{Matcher, Query};
+use crate::logql::eval::logs::matching_streams;
+use crate::logql::parse;
+use crate::store::{Inner, Stream};
+
+/// Default range of metadata queries: the last six hours.
+const DEFAULT_SINCE: i64 = 6 * 3600 * 1_000_000_000;
+
+/// What every metadata handler reads.
+struct Request {
+    params: Params,
+    start: i64,
+    end: i64,
+}
+
+fn request(headers: &HeaderMap, raw: Option<&str>, body: &[u8]) -> Result<Request, ApiError> {
+    let params = Params::new(raw, headers, body).map_err(|e| render::bad_request(&e))?;
+    let (start, end) = params.range(now_ns(), DEFAULT_SINCE).map_err(|e| render::bad_request(&e))?;
+    Ok(Request { params, start, end })
+}
+
+/// The matchers of a selector parameter (a log query's selector; pipelines are ignored).
+fn matchers(text: &str) -> Result<Vec<Matcher>, ApiError> {
+    match parse(text) {
+        Ok(Query::Log(log)) => Ok(log.matchers),
+        Ok(Query::Metric(_)) => {
+            Err(render::bad_request(&format!("{text:?} is not a stream selector like {{app=\"x\"}}")))
+        }
+        Err(e) => Err(render::bad_request(&e.to_string())),
+    }
+}
+
+/// Streams with records in the range, matching any of the selectors (all streams if none).
+fn streams<'a>(inner: &'a Inner, req: &Request, selectors: &[Vec<Matcher>]) -> Vec<&'a Stream> {
+    let matched: Vec<Vec<bool>> = selectors.iter().map(|m| matching_streams(inner, m)).collect();
+    inner
+        .streams
+        .iter()
+        .enumerate()
+        .filter(|(id, s)| {
+            s.live > 0
+                && s.max_ts >= req.start
+                && s.min_ts <= req.end
+                && (matched.is_empty() || matched.iter().any(|m| m[*id]))
+        })
+        .map(|(_, s)| s)
+        .collect()
+}
+
+/// `{"status":"success","data":[...]}`, with `data` left out when empty (as Loki does).
+#[derive(Serialize)]
+struct Names {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    data: Vec<String>,
+}
+
+fn optional_selector(req: &Request) -> Result<Vec<Vec<Matcher>>, ApiError> {
+    req.params.get("query").map(matchers).transpose().map(|m| m.into_iter().collect())
+}
+
+/// `GET|POST /loki/api/v1/labels`.
+pub async fn labels(
+    State(store): State<Arc<LogStore>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let run = || -> Result<Response, ApiError> {
+        let req = request(&headers, raw.as_deref(), &body)?;
+        let selectors = optional_selector(&req)?;
+        let inner = store.read();
+        let names: BTreeSet<&str> = streams(&inner, &req, &selectors)
+            .iter()
+            .flat_map(|s| s.labels.iter().map(|(k, _)| inner.interner.resolve(*k)))
+            .collect();
+        let data = names.into_iter().map(str::to_owned).collect();
+        Ok(render::json(&Names { status: "success", data }))
+    };
+    run().unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET|POST /loki/api/v1/label/<name>/values`.
+pub async fn label_values(
+    State(store): State<Arc<LogStore>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let run = || -> Result<Response, ApiError> {
+        let req = request(&headers, raw.as_deref(), &body)?;
+        let selectors = optional_selector(&req)?;
+        let inner = store.read();
+        let Some(sym) = inner.interner.get(&name) else {
+            return Ok(render::json(&Names { status: "success", data: Vec::new() }));
+        };
+        let values: BTreeSet<&str> = streams(&inner, &req, &selectors)
+            .iter()
+            .filter_map(|s| s.labels.iter().find(|(k, _)| *k == sym).map(|(_, v)| inner.interner.resolve(*v)))
+            .collect();
+        let data = values.into_iter().map(str::to_owned).collect();
+        Ok(render::json(&Names { status: "success", data }))
+    };
+    run().unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET|POST /loki/api/v1/series`.
+pub async fn series(
+    State(store): State<Arc<LogStore>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let run = || -> Result<Response, ApiError> {
+        let req = request(&headers, raw.as_deref(), &body)?;
+        let raw_selectors = req.params.all("match[]");
+        if raw_selectors.is_empty() {
+            return Err(render::bad_request("at least one match[] parameter is required, like match[]={app=\"x\"}"));
+        }
+        let selectors = raw_selectors.into_iter().map(matchers).collect::<Result<Vec<_>, _>>()?;
+        let inner = store.read();
+        let data: Vec<BTreeMap<&str, &str>> = streams(&inner, &req, &selectors)
+            .iter()
+            .map(|s| s.labels.iter().map(|(k, v)| (inner.interner.resolve(*k), inner.interner.resolve(*v))).collect())
+            .collect();
+        Ok(render::json(&render::Envelope { status: "success", data }))
+    };
+    run().unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET|POST /loki/api/v1/index/stats`: `{"streams","chunks","bytes","entries"}`.
+pub async fn index_stats(
+    State(store): State<Arc<LogStore>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let run = || -> Result<Response, ApiError> {
+        let req = request(&headers, raw.as_deref(), &body)?;
+        let Some(query) = req.params.get("query") else {
+            return Err(render::bad_request("the query parameter is missing: pass a stream selector"));
+        };
+        let selector = matchers(query)?;
+        let inner = store.read();
+        let matched = matching_streams(&inner, &selector);
+        let (mut entries, mut bytes, mut chunks, mut streams) = (0u64, 0u64, 0u64, BTreeSet::new());
+        for seg in &inner.segments {
+            let before = entries;
+            for i in Inner::live_range(seg) {
+                let ts = seg.ts[i];
+                if ts >= req.start && ts <= req.end && matched[seg.stream[i] as usize] {
+                    entries += 1;
+                    bytes += seg.cost_of(i);
+                    streams.insert(seg.stream[i]);
+                }
+            }
+            chunks += u64::from(entries > before);
+        }
+        let body =
+            serde_json::json!({ "streams": streams.len(), "chunks": chunks, "bytes": bytes, "entries": entries });
+        Ok(render::json(&body))
+    };
+    run().unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /loki/api/v1/detected_labels`: index labels with their cardinality.
+pub async fn detected_labels(
+    State(store): State<Arc<LogStore>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let run = || -> Result<Response, ApiError> {
+        let req = request(&headers, raw.as_deref(), &[])?;
+        let selectors = optional_selector(&req)?;
+        let inner = store.read();
+        let mut values: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for s in streams(&inner, &req, &selectors) {
+            for (k, v) in &s.labels {
+                values.entry(inner.interner.resolve(*k)).or_default().insert(inner.interner.resolve(*v));
+            }
+        }
+        let detected: Vec<serde_json::Value> =
+            values.iter().map(|(label, set)| serde_json::json!({ "label": label, "cardinality": set.len() })).collect();
+        Ok(render::json(&serde_json::json!({ "detectedLabels": detected })))
+    };
+    run().unwrap_or_else(IntoResponse::into_response)
+}

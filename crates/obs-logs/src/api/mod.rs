@@ -1,0 +1,36 @@
+//! The Loki-compatible HTTP API: routes, shared parameter parsing and answers.
+
+mod labels;
+mod otlp;
+mod params;
+mod push;
+mod query;
+pub mod render;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::LogStore;
+
+/// Largest push or OTLP body accepted (after decompression).
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// All routes, with the store as state.
+pub fn router(store: Arc<LogStore>) -> Router {
+    Router::new()
+        .route("/ready", get(|| async { "ready\n" }))
+        .route("/loki/api/v1/status/buildinfo", get(render::buildinfo))
+        .route("/loki/api/v1/push", post(push::push))
+        .route("/otlp/v1/logs", post(otlp::export))
+        .route("/loki/api/v1/query_range", get(query::query_range).post(query::query_range))
+        .route("/loki/api/v1/query", get(query::query).post(query::query))
+        .route("/loki/api/v1/labels", get(labels::labels).post(labels::labels))
+        .route("/loki/api/v1/label/{name}/values", get(labels::label_values).post(labels::label_values))
+        .route("/loki/api/v1/series", get(labels::series).post(labels::series))
+        .route("/loki/api/v1/index/stats", get(labels::index_stats).post(labels::index_stats))
+        .route("/loki/api/v1/detected_labels", get(labels::detected_labels))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(store)
+}

@@ -1,0 +1,216 @@
+//! `POST /loki/api/v1/push` with Loki's JSON body: each stream's labels become index labels,
+//! the optional third element of a value its structured metadata. 204 on success.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::MAX_BODY_BYTES;
+use super::render::{self, ApiError};
+use crate::LogStore;
+use crate::ingest::{check_age, now_ns};
+use crate::labels::ensure_service_name;
+use crate::level;
+use crate::store::{Inner, NewEntry};
+
+#[derive(Deserialize)]
+struct PushBody {
+    streams: Vec<PushStream>,
+}
+
+#[derive(Deserialize)]
+struct PushStream {
+    stream: BTreeMap<String, String>,
+    values: Vec<Vec<serde_json::Value>>,
+}
+
+/// A validated stream: its index labels and entries.
+type PushedStream = (Vec<(String, String)>, Vec<Entry>);
+
+/// One validated entry.
+struct Entry {
+    ts: i64,
+    line: String,
+    metadata: Vec<(String, String)>,
+}
+
+/// `POST /loki/api/v1/push`.
+pub async fn push(State(store): State<Arc<LogStore>>, headers: HeaderMap, body: Bytes) -> Response {
+    match decode(&headers, &body).and_then(|streams| store_streams(&store, streams)) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn decode(headers: &HeaderMap, body: &[u8]) -> Result<Vec<PushedStream>, ApiError> {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.trim().to_ascii_lowercase().starts_with("application/json") {
+        return Err(render::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &format!(
+                "unsupported Content-Type {content_type:?}: the embedded backend takes Loki pushes as JSON only; send \
+                 Content-Type: application/json"
+            ),
+        ));
+    }
+    let raw = inflate(headers, body)?;
+    let parsed: PushBody =
+        serde_json::from_slice(&raw).map_err(|e| render::bad_request(&format!("invalid push body: {e}")))?;
+    parsed
+        .streams
+        .into_iter()
+        .map(|s| {
+            let labels = stream_labels(s.stream)?;
+            let entries = s.values.into_iter().map(entry).collect::<Result<Vec<_>, _>>()?;
+            Ok((labels, entries))
+        })
+        .collect()
+}
+
+fn inflate(headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let encoding =
+        headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("").trim().to_ascii_lowercase();
+    let mut out = Vec::new();
+    let limit = MAX_BODY_BYTES as u64 + 1;
+    let read = match encoding.as_str() {
+        "" | "identity" => return Ok(body.to_vec()),
+        "gzip" => flate2::read::GzDecoder::new(body).take(limit).read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(body).take(limit).read_to_end(&mut out),
+        other => {
+            return Err(render::bad_request(&format!(
+                "unsupported Content-Encoding {other:?}: use gzip, deflate or none"
+            )));
+        }
+    };
+    read.map_err(|e| render::bad_request(&format!("cannot decompress the {encoding} body: {e}")))?;
+    if out.len() > MAX_BODY_BYTES {
+        return Err(render::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("push body is larger than {MAX_BODY_BYTES} bytes after decompression; send smaller batches"),
+        ));
+    }
+    Ok(out)
+}
+
+fn stream_labels(stream: BTreeMap<String, String>) -> Result<Vec<(String, String)>, ApiError> {
+    let valid = |name: &str| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| b == b'_' || b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit()))
+    };
+    if let Some(bad) = stream.keys().find(|k| !valid(k)) {
+        return Err(render::bad_request(&format!(
+            "invalid label name {bad:?}: names must match [a-zA-Z_][a-zA-Z0-9_]*"
+        )));
+    }
+    let mut labels: Vec<(String, String)> = stream.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    ensure_service_name(&mut labels);
+    Ok(labels)
+}
+
+fn entry(value: Vec<serde_json::Value>) -> Result<Entry, ApiError> {
+    let bad = |msg: &str| render::bad_request(msg);
+    let mut parts = value.into_iter();
+    let ts = match parts.next() {
+        Some(serde_json::Value::String(s)) => {
+            s.parse::<i64>().map_err(|_| bad(&format!("invalid timestamp {s:?}: expected nanoseconds as a string")))?
+        }
+        Some(other) => return Err(bad(&format!("invalid timestamp {other}: it must be a JSON string of nanoseconds"))),
+        None => return Err(bad("empty value: expected [\"<ns>\", \"<line>\"]")),
+    };
+    let line = match parts.next() {
+        Some(serde_json::Value::String(s)) => s,
+        _ => return Err(bad("invalid value: the second element must be the log line as a string")),
+    };
+    let metadata = match parts.next() {
+        None => Vec::new(),
+        Some(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => Ok((k, s)),
+                other => Err(bad(&format!("structured metadata {k:?} must be a string, got {other}"))),
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(other) => return Err(bad(&format!("structured metadata must be a JSON object of strings, got {other}"))),
+    };
+    Ok(Entry { ts, line, metadata })
+}
+
+fn store_streams(store: &LogStore, streams: Vec<PushedStream>) -> Result<(), ApiError> {
+    let now = now_ns();
+    let count: u64 = streams.iter().map(|(_, e)| e.len() as u64).sum();
+    let mut inner = store.write();
+    if count > inner.limits().max_items {
+        inner.refuse(count);
+        return Err(render::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("{count} entries in one push exceed the store's cap of {} records", inner.limits().max_items),
+        ));
+    }
+    let mut errors = Vec::new();
+    for (labels, entries) in streams {
+        let stream = inner.stream_id(&labels);
+        let context = inner.context_id(&[]);
+        for e in entries {
+            match check_age(e.ts, now) {
+                Ok(()) => append(&mut inner, stream, context, &labels, &e),
+                Err(why) => {
+                    inner.refuse(1);
+                    errors.push(format!("entry for stream '{}' {why}", label_text(&labels)));
+                }
+            }
+        }
+    }
+    inner.enforce_caps();
+    match errors.first() {
+        None => Ok(()),
+        Some(first) => Err(render::bad_request(&format!("{first} ({} entries rejected)", errors.len()))),
+    }
+}
+
+fn append(inner: &mut Inner, stream: u32, context: u32, labels: &[(String, String)], e: &Entry) {
+    let fields = labels.iter().chain(&e.metadata).map(|(k, v)| (k.as_str(), v.as_str()));
+    let level = level::detect(0, "", fields, &e.line);
+    let trace_id = id_field::<16>(&e.metadata, "trace_id");
+    let span_id = id_field::<8>(&e.metadata, "span_id");
+    let attrs: Vec<(Cow<str>, Cow<str>)> = e
+        .metadata
+        .iter()
+        .filter(|(k, _)| !(k == "trace_id" && trace_id.is_some() || k == "span_id" && span_id.is_some()))
+        .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str())))
+        .collect();
+    let entry = NewEntry {
+        ts: e.ts,
+        observed: None,
+        severity_number: 0,
+        severity_text: "",
+        flags: 0,
+        trace_id,
+        span_id,
+        line: &e.line,
+        attrs: &attrs,
+        level,
+    };
+    inner.append(stream, context, &entry);
+}
+
+/// A hex id in pushed metadata, stored like an OTLP id when it has the right length.
+fn id_field<const N: usize>(metadata: &[(String, String)], name: &str) -> Option<[u8; N]> {
+    let (_, value) = metadata.iter().find(|(k, _)| k == name)?;
+    hex::decode(value.to_ascii_lowercase()).ok()?.try_into().ok()
+}
+
+fn label_text(labels: &[(String, String)]) -> String {
+    let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    format!("{{{}}}", pairs.join(", "))
+}

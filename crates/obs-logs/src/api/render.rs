@@ -1,0 +1,297 @@
+//! Loki's answer shapes: the success envelope with `resultType`, `encodingFlags`, `result` and
+//! `stats` in that order, streams (plain or categorized), matrices, vectors, scalars, and
+//! plain-text errors.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::logql::eval::logs::Hit;
+use crate::logql::eval::view::View;
+use crate::logql::eval::{Series, Value};
+use crate::store::Inner;
+
+/// Loki's JSON content type.
+pub const JSON: &str = "application/json; charset=UTF-8";
+
+/// A JSON answer with Loki's content type.
+pub fn json<T: Serialize>(body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => ([(CONTENT_TYPE, JSON)], bytes).into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("cannot encode the answer: {e}")).into_response(),
+    }
+}
+
+/// A plain-text error, as Loki sends them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// What went wrong and what to do.
+    pub msg: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, [(CONTENT_TYPE, "text/plain; charset=utf-8")], self.msg).into_response()
+    }
+}
+
+/// An error answer.
+pub fn error(status: StatusCode, msg: &str) -> ApiError {
+    ApiError { status, msg: msg.to_owned() }
+}
+
+/// `400` with a message.
+pub fn bad_request(msg: &str) -> ApiError {
+    error(StatusCode::BAD_REQUEST, msg)
+}
+
+/// The `/loki/api/v1/status/buildinfo` answer.
+pub async fn buildinfo() -> Response {
+    let body = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "revision": "embedded",
+        "branch": "obs-embedded",
+        "buildUser": "",
+        "buildDate": "",
+        "goVersion": "",
+    });
+    ([(CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+/// `{"status":"success","data":...}`.
+#[derive(Serialize)]
+pub struct Envelope<T: Serialize> {
+    /// Always `success`.
+    pub status: &'static str,
+    /// The payload.
+    pub data: T,
+}
+
+/// A query's `data`.
+#[derive(Serialize)]
+pub struct QueryData<R: Serialize> {
+    /// `streams`, `matrix`, `vector` or `scalar`.
+    #[serde(rename = "resultType")]
+    pub result_type: &'static str,
+    /// Present only when flags were requested.
+    #[serde(rename = "encodingFlags", skip_serializing_if = "Option::is_none")]
+    pub encoding_flags: Option<Vec<&'static str>>,
+    /// The result.
+    pub result: R,
+    /// Query statistics.
+    pub stats: serde_json::Value,
+}
+
+/// What a query did, for the `stats.summary` object.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Summary {
+    /// Seconds spent.
+    pub exec_seconds: f64,
+    /// Entries or samples returned.
+    pub returned: u64,
+    /// Line bytes of the returned entries.
+    pub bytes: u64,
+}
+
+/// Loki's `stats` object (same keys; what we do not measure is 0).
+pub fn stats(summary: Summary) -> serde_json::Value {
+    let per_second = |n: u64| if summary.exec_seconds > 0.0 { (n as f64 / summary.exec_seconds) as u64 } else { 0 };
+    let zero_cache = serde_json::json!({
+        "entriesFound": 0, "entriesRequested": 0, "entriesStored": 0, "bytesReceived": 0,
+        "bytesSent": 0, "requests": 0, "downloadTime": 0, "queryLengthServed": 0
+    });
+    let store = |lines: u64, bytes: u64| {
+        serde_json::json!({
+            "totalChunksRef": 0, "totalChunksDownloaded": 0, "chunksDownloadTime": 0,
+            "queryReferencedStructuredMetadata": false,
+            "chunk": {
+                "headChunkBytes": bytes, "headChunkLines": lines, "decompressedBytes": 0, "decompressedLines": 0,
+                "compressedBytes": 0, "totalDuplicates": 0, "postFilterLines": lines,
+                "headChunkStructuredMetadataBytes": 0, "decompressedStructuredMetadataBytes": 0
+            },
+            "chunkRefsFetchTime": 0, "congestionControlLatency": 0, "pipelineWrapperFilteredLines": 0
+        })
+    };
+    let caches: serde_json::Map<String, serde_json::Value> = [
+        "chunk",
+        "index",
+        "result",
+        "statsResult",
+        "volumeResult",
+        "seriesResult",
+        "labelResult",
+        "instantMetricResult",
+    ]
+    .iter()
+    .map(|k| ((*k).to_owned(), zero_cache.clone()))
+    .collect();
+    serde_json::json!({
+        "summary": {
+            "bytesProcessedPerSecond": per_second(summary.bytes),
+            "linesProcessedPerSecond": per_second(summary.returned),
+            "totalBytesProcessed": summary.bytes,
+            "totalLinesProcessed": summary.returned,
+            "execTime": summary.exec_seconds,
+            "queueTime": 0,
+            "subqueries": 0,
+            "totalEntriesReturned": summary.returned,
+            "splits": 0,
+            "shards": 1,
+            "totalPostFilterLines": summary.returned,
+            "totalStructuredMetadataBytesProcessed": 0
+        },
+        "querier": { "store": store(0, 0) },
+        "ingester": {
+            "totalReached": 1, "totalChunksMatched": 0, "totalBatches": 0, "totalLinesSent": summary.returned,
+            "store": store(summary.returned, summary.bytes)
+        },
+        "cache": caches,
+        "index": { "totalChunks": 0, "postFilterChunks": 0, "shardsDuration": 0, "usedBloomFilters": false }
+    })
+}
+
+/// One stream of a `streams` result.
+#[derive(Serialize)]
+pub struct StreamOut<'a> {
+    /// Its labels.
+    pub stream: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
+    /// Its entries.
+    pub values: Vec<EntryOut<'a>>,
+}
+
+/// One entry: `[ts, line]` or `[ts, line, {structuredMetadata, parsed}]`.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum EntryOut<'a> {
+    /// Plain.
+    Plain(String, Cow<'a, str>),
+    /// Categorized.
+    Categorized(String, Cow<'a, str>, Categories<'a>),
+}
+
+/// The third element of a categorized entry.
+#[derive(Serialize)]
+pub struct Categories<'a> {
+    /// Structured metadata.
+    #[serde(rename = "structuredMetadata", skip_serializing_if = "BTreeMap::is_empty")]
+    pub structured_metadata: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
+    /// Labels parsers extracted.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub parsed: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
+}
+
+/// Groups hits into streams: by index labels when categorized, else by all labels (metadata
+/// and parsed labels merged in, which splits streams). Streams are ordered by their label
+/// text, descending for backward queries.
+pub fn streams<'a>(inner: &'a Inner, hits: &'a [Hit], categorize: bool, forward: bool) -> Vec<StreamOut<'a>> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<(String, StreamOut<'a>)> = Vec::new();
+    for hit in hits {
+        let Some(seg) = inner.segments.get(hit.seg) else { continue };
+        let mut view = View::new(inner, seg, hit.i);
+        let labels: BTreeMap<Cow<str>, Cow<str>> =
+            view.labels().into_iter().map(|(k, v)| (Cow::Borrowed(k), Cow::Borrowed(v))).collect();
+        let metadata: BTreeMap<Cow<str>, Cow<str>> =
+            view.metadata().into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        let parsed: BTreeMap<Cow<str>, Cow<str>> =
+            hit.parsed.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str()))).collect();
+        let line = String::from_utf8_lossy(view.line());
+        let ts = hit.ts.to_string();
+        let (stream, entry) = if categorize {
+            (labels, EntryOut::Categorized(ts, line, Categories { structured_metadata: metadata, parsed }))
+        } else {
+            let mut all = labels;
+            all.extend(metadata);
+            all.extend(parsed.into_iter().filter(|(_, v)| !v.is_empty()));
+            (all, EntryOut::Plain(ts, line))
+        };
+        let key = label_text(&stream);
+        let slot = *index.entry(key.clone()).or_insert_with(|| {
+            out.push((key, StreamOut { stream, values: Vec::new() }));
+            out.len() - 1
+        });
+        out[slot].1.values.push(entry);
+    }
+    out.sort_by(|a, b| if forward { a.0.cmp(&b.0) } else { b.0.cmp(&a.0) });
+    out.into_iter().map(|(_, s)| s).collect()
+}
+
+/// `{a="b", c="d"}`.
+fn label_text(labels: &BTreeMap<Cow<'_, str>, Cow<'_, str>>) -> String {
+    let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    format!("{{{}}}", pairs.join(", "))
+}
+
+/// A time in seconds as a JSON number, with millisecond precision.
+pub fn seconds(ns: i64) -> serde_json::Value {
+    let ms = ns.div_euclid(1_000_000);
+    if ms % 1000 == 0 {
+        serde_json::Value::from(ms / 1000)
+    } else {
+        serde_json::Number::from_f64(ms as f64 / 1000.0).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    }
+}
+
+/// A sample value as Prometheus writes it.
+pub fn sample(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "+Inf".into() } else { "-Inf".into() }
+    } else {
+        v.to_string()
+    }
+}
+
+fn labels_json(labels: &[(String, String)]) -> BTreeMap<&str, &str> {
+    labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// A metric result for `query_range`: a matrix (a scalar becomes one unlabelled series).
+pub fn matrix(value: &Value, steps: &[i64]) -> (serde_json::Value, u64) {
+    let series: Vec<Series> = match value {
+        Value::Vector(v) => v.clone(),
+        Value::Scalar(s) => vec![Series { labels: Vec::new(), points: s.iter().map(|v| Some(*v)).collect() }],
+    };
+    let mut count = 0u64;
+    let result: Vec<serde_json::Value> = series
+        .iter()
+        .map(|s| {
+            let values: Vec<serde_json::Value> = s
+                .points
+                .iter()
+                .zip(steps)
+                .filter_map(|(p, t)| p.map(|v| serde_json::json!([seconds(*t), sample(v)])))
+                .collect();
+            count += values.len() as u64;
+            serde_json::json!({ "metric": labels_json(&s.labels), "values": values })
+        })
+        .collect();
+    (serde_json::Value::Array(result), count)
+}
+
+/// A metric result for `query`: a vector or a scalar.
+pub fn instant(value: &Value, t: i64) -> (&'static str, serde_json::Value, u64) {
+    match value {
+        Value::Scalar(s) => {
+            ("scalar", serde_json::json!([seconds(t), sample(s.first().copied().unwrap_or(f64::NAN))]), 1)
+        }
+        Value::Vector(v) => {
+            let result: Vec<serde_json::Value> = v
+                .iter()
+                .filter_map(|s| {
+                    let value = s.points.first().copied().flatten()?;
+                    Some(serde_json::json!({ "metric": labels_json(&s.labels), "value": [seconds(t), sample(value)] }))
+                })
+                .collect();
+            let n = result.len() as u64;
+            ("vector", serde_json::Value::Array(result), n)
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Log queries: the newest (or oldest) `limit` records in a time range that match a selector
+//! and pass the pipeline, found by walking segments in time order and stopping early.
+
+use std::collections::BinaryHeap;
+
+use super::pipeline::{Parsed, Pipeline};
+use super::view::View;
+use crate::logql::ast::{LogExpr, Matcher};
+use crate::store::Inner;
+
+/// What a log query asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct LogParams {
+    /// Inclusive start, ns.
+    pub start: i64,
+    /// Exclusive end, ns.
+    pub end: i64,
+    /// Most entries returned.
+    pub limit: usize,
+    /// Oldest first when true.
+    pub forward: bool,
+}
+
+/// One selected record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Segment index in the store's queue.
+    pub seg: usize,
+    /// Record index in the segment.
+    pub i: usize,
+    /// Timestamp, ns.
+    pub ts: i64,
+    /// Labels its parsers extracted.
+    pub parsed: Parsed,
+}
+
+/// Heap order: the worst kept hit on top.
+#[derive(PartialEq, Eq)]
+struct Ranked {
+    key: (i64, usize, usize),
+    hit: Hit,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Which streams a selector matches, by stream id.
+pub fn matching_streams(inner: &Inner, matchers: &[Matcher]) -> Vec<bool> {
+    inner
+        .streams
+        .iter()
+        .map(|stream| {
+            stream.live > 0
+                && matchers.iter().all(|m| {
+                    let value = inner
+                        .interner
+                        .get(&m.name)
+                        .and_then(|sym| stream.labels.iter().find(|(k, _)| *k == sym))
+                        .map_or("", |(_, v)| inner.interner.resolve(*v));
+                    m.matches(value)
+                })
+        })
+        .collect()
+}
+
+/// Segment indexes overlapping [start, end), in the order a query visits them.
+pub fn segment_order(inner: &Inner, start: i64, end: i64, forward: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..inner.segments.len())
+        .filter(|&s| {
+            let seg = &inner.segments[s];
+            seg.head < seg.len() && seg.max_ts >= start && seg.min_ts < end
+        })
+        .collect();
+    if forward {
+        order.sort_by_key(|&s| (inner.segments[s].min_ts, s));
+    } else {
+        order.sort_by_key(|&s| (std::cmp::Reverse(inner.segments[s].max_ts), std::cmp::Reverse(s)));
+    }
+    order
+}
+
+/// Selects the hits of a log query, in answer order.
+pub fn select(inner: &Inner, log: &LogExpr, params: LogParams) -> Vec<Hit> {
+    let streams = matching_streams(inner, &log.matchers);
+    if params.limit == 0 || !streams.contains(&true) {
+        return Vec::new();
+    }
+    let pipeline = Pipeline::compile(inner, log);
+    let rank = |ts: i64, s: usize, i: usize| {
+        if params.forward { (ts, s, i) } else { (ts.saturating_neg(), usize::MAX - s, usize::MAX - i) }
+    };
+    let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(params.limit + 1);
+    let mut parsed = Parsed::new();
+    for s in segment_order(inner, params.start, params.end, params.forward) {
+        let seg = &inner.segments[s];
+        if heap.len() >= params.limit
+            && let Some(worst) = heap.peek()
+        {
+            let best_here = rank(if params.forward { seg.min_ts } else { seg.max_ts }, s, 0).0;
+            if best_here > worst.key.0 {
+                break;
+            }
+        }
+        for i in Inner::live_range(seg) {
+            let ts = seg.ts[i];
+            if ts < params.start || ts >= params.end || !streams[seg.stream[i] as usize] {
+                continue;
+            }
+            let key = rank(ts, s, i);
+            if heap.len() >= params.limit && heap.peek().is_some_and(|worst| key >= worst.key) {
+                continue;
+            }
+            let mut view = View::new(inner, seg, i);
+            if !pipeline.run(&mut view, &mut parsed) {
+                continue;
+            }
+            heap.push(Ranked { key, hit: Hit { seg: s, i, ts, parsed: parsed.clone() } });
+            if heap.len() > params.limit {
+                heap.pop();
+            }
+        }
+    }
+    heap.into_sorted_vec().into_iter().map(|r| r.hit).collect()
+}

@@ -1,0 +1,159 @@
+//! A log pipeline compiled against the store: line filters as substring finders and byte
+//! regexes, label names resolved to fields once, trace ids compared as bytes.
+
+use memchr::memmem::Finder;
+
+use super::parsers;
+use super::view::{Builtin, Field, View};
+use crate::logql::ast::{CmpOp, LabelFilter, LineOp, LogExpr, MatchOp, Matcher, Stage};
+use crate::logql::lexer::{parse_bytes, parse_duration};
+use crate::store::Inner;
+
+/// Labels extracted by parser stages (and `__error__`).
+pub type Parsed = Vec<(String, String)>;
+
+/// A compiled pipeline.
+pub struct Pipeline {
+    stages: Vec<Compiled>,
+}
+
+enum Compiled {
+    Contains(Finder<'static>),
+    NotContains(Finder<'static>),
+    Match(regex::bytes::Regex),
+    NotMatch(regex::bytes::Regex),
+    Json,
+    Logfmt,
+    Filter(Filter),
+}
+
+enum Filter {
+    And(Box<Filter>, Box<Filter>),
+    Or(Box<Filter>, Box<Filter>),
+    /// `trace_id` / `span_id` equality, compared as bytes (None: the value is not hex).
+    Id {
+        builtin: Builtin,
+        negate: bool,
+        expected: Option<Vec<u8>>,
+    },
+    Str {
+        field: Field,
+        matcher: Matcher,
+    },
+    Num {
+        field: Field,
+        op: CmpOp,
+        value: f64,
+    },
+}
+
+impl Pipeline {
+    /// Compiles a log expression's stages.
+    pub fn compile(inner: &Inner, log: &LogExpr) -> Pipeline {
+        let stages = log
+            .stages
+            .iter()
+            .map(|stage| match stage {
+                Stage::Line { op, pattern, re } => match (op, re) {
+                    (LineOp::Contains, _) => Compiled::Contains(Finder::new(pattern.as_bytes()).into_owned()),
+                    (LineOp::NotContains, _) => Compiled::NotContains(Finder::new(pattern.as_bytes()).into_owned()),
+                    (LineOp::Match, Some(re)) => Compiled::Match(re.clone()),
+                    (LineOp::NotMatch, Some(re)) => Compiled::NotMatch(re.clone()),
+                    (LineOp::Match | LineOp::NotMatch, None) => Compiled::Contains(Finder::new(b"").into_owned()),
+                },
+                Stage::Json => Compiled::Json,
+                Stage::Logfmt => Compiled::Logfmt,
+                Stage::Filter(f) => Compiled::Filter(compile_filter(inner, f)),
+            })
+            .collect();
+        Pipeline { stages }
+    }
+
+    /// Whether a record passes; parsed labels are left in `parsed`.
+    pub fn run(&self, view: &mut View<'_>, parsed: &mut Parsed) -> bool {
+        parsed.clear();
+        for stage in &self.stages {
+            let pass = match stage {
+                Compiled::Contains(f) => f.find(view.line()).is_some(),
+                Compiled::NotContains(f) => f.find(view.line()).is_none(),
+                Compiled::Match(re) => re.is_match(view.line()),
+                Compiled::NotMatch(re) => !re.is_match(view.line()),
+                Compiled::Json => {
+                    parsers::json(view, parsed);
+                    true
+                }
+                Compiled::Logfmt => {
+                    parsers::logfmt(view, parsed);
+                    true
+                }
+                Compiled::Filter(f) => f.holds(view, parsed),
+            };
+            if !pass {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn compile_filter(inner: &Inner, filter: &LabelFilter) -> Filter {
+    match filter {
+        LabelFilter::And(a, b) => Filter::And(Box::new(compile_filter(inner, a)), Box::new(compile_filter(inner, b))),
+        LabelFilter::Or(a, b) => Filter::Or(Box::new(compile_filter(inner, a)), Box::new(compile_filter(inner, b))),
+        LabelFilter::Str(m) => {
+            let builtin = Builtin::from_name(&m.name).filter(|b| matches!(b, Builtin::TraceId | Builtin::SpanId));
+            match (builtin, m.op) {
+                (Some(builtin), MatchOp::Eq | MatchOp::Neq) => Filter::Id {
+                    builtin,
+                    negate: m.op == MatchOp::Neq,
+                    expected: if m.value.is_empty() {
+                        Some(Vec::new())
+                    } else {
+                        hex::decode(m.value.to_ascii_lowercase()).ok()
+                    },
+                },
+                _ => Filter::Str { field: Field::resolve(inner, &m.name), matcher: m.clone() },
+            }
+        }
+        LabelFilter::Num { name, op, value } => {
+            Filter::Num { field: Field::resolve(inner, name), op: *op, value: *value }
+        }
+    }
+}
+
+impl Filter {
+    fn holds(&self, view: &mut View<'_>, parsed: &Parsed) -> bool {
+        match self {
+            Filter::And(a, b) => a.holds(view, parsed) && b.holds(view, parsed),
+            Filter::Or(a, b) => a.holds(view, parsed) || b.holds(view, parsed),
+            Filter::Id { builtin, negate, expected } => {
+                let decoded = view.decoded();
+                let actual = if *builtin == Builtin::TraceId { decoded.trace_id } else { decoded.span_id };
+                let equal = match expected {
+                    Some(e) => actual.unwrap_or(&[]) == e.as_slice(),
+                    None => false,
+                };
+                equal != *negate
+            }
+            Filter::Str { field, matcher } => with_value(view, parsed, field, |v| matcher.matches(v.unwrap_or(""))),
+            Filter::Num { field, op, value } => {
+                with_value(view, parsed, field, |v| v.and_then(number_of).is_some_and(|n| op.holds(n, *value)))
+            }
+        }
+    }
+}
+
+/// Calls `f` with a label's value: parsed labels, then index labels and metadata.
+pub fn with_value<R>(view: &mut View<'_>, parsed: &Parsed, field: &Field, f: impl FnOnce(Option<&str>) -> R) -> R {
+    if let Some((_, v)) = parsed.iter().find(|(k, _)| *k == field.name) {
+        return f(Some(v));
+    }
+    let value = view.get(field);
+    f(value.as_deref())
+}
+
+/// A label value as a number: plain, a duration (seconds) or a byte size.
+fn number_of(text: &str) -> Option<f64> {
+    let text = text.trim();
+    text.parse::<f64>().ok().or_else(|| parse_duration(text).map(|ns| ns as f64 / 1e9)).or_else(|| parse_bytes(text))
+}

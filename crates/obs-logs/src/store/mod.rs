@@ -1,0 +1,171 @@
+//! The in-memory log store: streams keyed by index labels, records in a queue of segments
+//! (oldest evicted first, under caps on records and bytes), strings interned.
+
+pub mod codec;
+pub mod intern;
+pub mod segment;
+mod write;
+
+use std::collections::{HashMap, VecDeque};
+
+use obs_ingest::{StoreLimits, StoreStats};
+
+pub use intern::{Interner, Sym};
+pub use segment::{Decoded, Segment};
+pub use write::NewEntry;
+
+/// Distinct values per metadata key that are interned; beyond it values are stored inline.
+const VALUES_INTERNED_PER_KEY: u32 = 4096;
+
+/// One stream: a distinct set of index labels.
+#[derive(Debug, Clone)]
+pub struct Stream {
+    /// Index labels (name, value), sorted by name.
+    pub labels: Vec<(Sym, Sym)>,
+    /// Records of this stream still held.
+    pub live: u64,
+    /// Newest timestamp appended.
+    pub max_ts: i64,
+    /// Oldest timestamp appended.
+    pub min_ts: i64,
+}
+
+/// Everything behind the store's lock.
+#[derive(Debug)]
+pub struct Inner {
+    /// Label names and values, metadata keys and repeated values.
+    pub interner: Interner,
+    /// Streams by id.
+    pub streams: Vec<Stream>,
+    stream_ids: HashMap<Vec<(Sym, Sym)>, u32>,
+    /// Metadata shared by many records (resource and scope), by id.
+    pub contexts: Vec<Vec<(Sym, Sym)>>,
+    context_ids: HashMap<Vec<(Sym, Sym)>, u32>,
+    interned_per_key: HashMap<Sym, u32>,
+    /// Segments, oldest first.
+    pub segments: VecDeque<Segment>,
+    limits: StoreLimits,
+    items: u64,
+    bytes: u64,
+    ingested: u64,
+    evicted: u64,
+    refused: u64,
+    scratch: Vec<u8>,
+}
+
+impl Inner {
+    /// An empty store.
+    pub fn new(limits: StoreLimits) -> Self {
+        Inner {
+            interner: Interner::default(),
+            streams: Vec::new(),
+            stream_ids: HashMap::new(),
+            contexts: Vec::new(),
+            context_ids: HashMap::new(),
+            interned_per_key: HashMap::new(),
+            segments: VecDeque::new(),
+            limits,
+            items: 0,
+            bytes: 0,
+            ingested: 0,
+            evicted: 0,
+            refused: 0,
+            scratch: Vec::with_capacity(512),
+        }
+    }
+
+    /// The id of the stream with these index labels (sorted by name), creating it if new.
+    pub fn stream_id(&mut self, labels: &[(String, String)]) -> u32 {
+        let key: Vec<(Sym, Sym)> =
+            labels.iter().map(|(n, v)| (self.interner.intern(n), self.interner.intern(v))).collect();
+        if let Some(&id) = self.stream_ids.get(&key) {
+            return id;
+        }
+        let id = u32::try_from(self.streams.len()).unwrap_or(u32::MAX);
+        self.streams.push(Stream { labels: key.clone(), live: 0, max_ts: i64::MIN, min_ts: i64::MAX });
+        self.stream_ids.insert(key, id);
+        id
+    }
+
+    /// The id of a shared metadata set, creating it if new.
+    pub fn context_id(&mut self, metadata: &[(String, String)]) -> u32 {
+        let key: Vec<(Sym, Sym)> =
+            metadata.iter().map(|(n, v)| (self.interner.intern(n), self.interner.intern(v))).collect();
+        if let Some(&id) = self.context_ids.get(&key) {
+            return id;
+        }
+        let id = u32::try_from(self.contexts.len()).unwrap_or(u32::MAX);
+        self.contexts.push(key.clone());
+        self.context_ids.insert(key, id);
+        id
+    }
+
+    /// Counts refused records.
+    pub fn refuse(&mut self, count: u64) {
+        self.refused += count;
+    }
+
+    /// Evicts oldest records until both caps hold.
+    pub fn enforce_caps(&mut self) {
+        while self.items > self.limits.max_items || self.bytes > self.limits.max_bytes {
+            if !self.evict_oldest() {
+                break;
+            }
+        }
+    }
+
+    /// Evicts the oldest record; false when empty.
+    fn evict_oldest(&mut self) -> bool {
+        let only_one = self.segments.len() == 1;
+        let Some(front) = self.segments.front_mut() else { return false };
+        if front.head >= front.len() {
+            if only_one && !front.is_full() {
+                return false;
+            }
+            self.segments.pop_front();
+            return self.evict_oldest();
+        }
+        let i = front.head;
+        let cost = front.cost_of(i);
+        let stream = front.stream[i] as usize;
+        front.head += 1;
+        if front.head >= front.len() && front.is_full() {
+            self.segments.pop_front();
+        }
+        if let Some(s) = self.streams.get_mut(stream) {
+            s.live = s.live.saturating_sub(1);
+        }
+        self.items = self.items.saturating_sub(1);
+        self.bytes = self.bytes.saturating_sub(cost);
+        self.evicted += 1;
+        true
+    }
+
+    /// Sizes and counters.
+    pub fn stats(&self) -> StoreStats {
+        StoreStats {
+            items: self.items,
+            bytes: self.bytes,
+            max_items: self.limits.max_items,
+            max_bytes: self.limits.max_bytes,
+            ingested: self.ingested,
+            evicted: self.evicted,
+            refused: self.refused,
+        }
+    }
+
+    /// The caps in force.
+    pub fn limits(&self) -> StoreLimits {
+        self.limits
+    }
+
+    /// Live records of segment `seg`, as a range of indexes.
+    pub fn live_range(seg: &Segment) -> std::ops::Range<usize> {
+        seg.head..seg.len()
+    }
+
+    /// Heap bytes of the segments (for the bench's bytes-per-record figure).
+    pub fn heap_bytes(&self) -> usize {
+        self.segments.iter().map(Segment::heap_bytes).sum::<usize>() + self.interner.heap_bytes()
+    }
+}

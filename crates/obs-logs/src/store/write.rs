@@ -1,0 +1,127 @@
+//! Appending records: encoding one entry's variable part (interning repeated values) and
+//! pushing it onto the newest segment.
+
+use std::borrow::Cow;
+
+use super::codec::{self, StoredValue};
+use super::segment::{EncodedEntry, Segment};
+use super::{Inner, VALUES_INTERNED_PER_KEY};
+use crate::level::Level;
+
+/// One record to store.
+#[derive(Debug, Clone)]
+pub struct NewEntry<'a> {
+    /// Timestamp, ns.
+    pub ts: i64,
+    /// Observed timestamp, ns.
+    pub observed: Option<i64>,
+    /// OTLP severity number (0 = none).
+    pub severity_number: u8,
+    /// OTLP severity text ("" = none).
+    pub severity_text: &'a str,
+    /// OTLP flags (0 = none).
+    pub flags: u32,
+    /// Trace id.
+    pub trace_id: Option<[u8; 16]>,
+    /// Span id.
+    pub span_id: Option<[u8; 8]>,
+    /// The line.
+    pub line: &'a str,
+    /// The record's own metadata (sanitized key, value).
+    pub attrs: &'a [(Cow<'a, str>, Cow<'a, str>)],
+    /// Detected level.
+    pub level: Level,
+}
+
+impl Inner {
+    /// Appends a record to a stream with a shared metadata set; visible to the next query.
+    pub fn append(&mut self, stream: u32, context: u32, entry: &NewEntry<'_>) {
+        let mut blob = std::mem::take(&mut self.scratch);
+        blob.clear();
+        self.encode(entry, &mut blob);
+        if self.segments.back().is_none_or(Segment::is_full) {
+            if let Some(last) = self.segments.back_mut() {
+                last.seal();
+            }
+            self.segments.push_back(Segment::new());
+        }
+        let encoded = EncodedEntry {
+            ts: entry.ts,
+            stream,
+            context,
+            severity_number: entry.severity_number,
+            level: entry.level as u8,
+            blob: &blob,
+        };
+        if let Some(segment) = self.segments.back_mut() {
+            self.bytes += segment.push(&encoded);
+        }
+        if let Some(s) = self.streams.get_mut(stream as usize) {
+            s.live += 1;
+            s.max_ts = s.max_ts.max(entry.ts);
+            s.min_ts = s.min_ts.min(entry.ts);
+        }
+        self.items += 1;
+        self.ingested += 1;
+        self.scratch = blob;
+    }
+
+    /// The [`codec`] form of an entry's variable part.
+    fn encode(&mut self, entry: &NewEntry<'_>, out: &mut Vec<u8>) {
+        codec::put_varint(out, entry.line.len() as u64);
+        out.extend_from_slice(entry.line.as_bytes());
+        let mut header = 0u8;
+        if entry.observed.is_some() {
+            header |= codec::HAS_OBSERVED;
+        }
+        if entry.trace_id.is_some() {
+            header |= codec::HAS_TRACE;
+        }
+        if entry.span_id.is_some() {
+            header |= codec::HAS_SPAN;
+        }
+        if !entry.severity_text.is_empty() {
+            header |= codec::HAS_SEVERITY_TEXT;
+        }
+        if entry.flags != 0 {
+            header |= codec::HAS_FLAGS;
+        }
+        out.push(header);
+        if let Some(observed) = entry.observed {
+            codec::put_varint(out, codec::zigzag(observed.wrapping_sub(entry.ts)));
+        }
+        if let Some(trace) = &entry.trace_id {
+            out.extend_from_slice(trace);
+        }
+        if let Some(span) = &entry.span_id {
+            out.extend_from_slice(span);
+        }
+        if !entry.severity_text.is_empty() {
+            let sym = self.interner.intern(entry.severity_text);
+            codec::put_varint(out, u64::from(sym));
+        }
+        if entry.flags != 0 {
+            codec::put_varint(out, u64::from(entry.flags));
+        }
+        codec::put_varint(out, entry.attrs.len() as u64);
+        for (key, value) in entry.attrs {
+            let key = self.interner.intern(key);
+            codec::put_varint(out, u64::from(key));
+            let stored = self.store_value(key, value);
+            codec::put_value(out, stored);
+        }
+    }
+
+    /// Interns a value while its key has few distinct values, else keeps it inline.
+    fn store_value<'v>(&mut self, key: super::Sym, value: &'v str) -> StoredValue<'v> {
+        if let Some(sym) = self.interner.get(value) {
+            return StoredValue::Sym(sym);
+        }
+        let count = self.interned_per_key.entry(key).or_insert(0);
+        if *count < VALUES_INTERNED_PER_KEY && value.len() <= 64 {
+            *count += 1;
+            return StoredValue::Sym(self.interner.intern(value));
+        }
+        StoredValue::Inline(value.as_bytes())
+    }
+}

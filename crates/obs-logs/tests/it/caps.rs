@@ -1,0 +1,87 @@
+//! Caps: filling past them evicts the oldest records (counted), a request larger than the cap is
+//! refused (counted), OTLP protobuf takes the same path.
+
+use std::time::Duration;
+
+use obs_ingest::StoreLimits;
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value::Value};
+use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
+use prost::Message;
+use serde_json::json;
+
+use super::server::{Server, enc};
+
+fn now_ns() -> i64 {
+    super::fixtures::offset() + 1_795_554_716_272_863_279
+}
+
+fn push(server: &Server, n: usize, base: i64) -> u16 {
+    let values: Vec<serde_json::Value> =
+        (0..n).map(|i| json!([(base + i as i64).to_string(), format!("line {}", base + i as i64)])).collect();
+    let body = json!({"streams": [{"stream": {"job": "caps"}, "values": values}]});
+    server.post("/loki/api/v1/push", "application/json", body.to_string().as_bytes()).0
+}
+
+/// Past the record cap the oldest go first; counters say how many.
+#[test]
+fn record_cap_evicts_oldest() {
+    let limits = StoreLimits { max_items: 10, max_bytes: 1 << 20, history: Duration::from_secs(60) };
+    let server = Server::with_limits(limits);
+    let base = now_ns() - 1_000_000;
+    for batch in 0..5 {
+        assert_eq!(push(&server, 5, base + batch * 5), 204);
+    }
+    let stats = server.store.stats();
+    assert_eq!((stats.items, stats.ingested, stats.evicted, stats.refused), (10, 25, 15, 0));
+    let body = server.json(&format!("/loki/api/v1/query_range?query={}&limit=100", enc(r#"{job="caps"}"#)), &[]);
+    let values = body["data"]["result"][0]["values"].as_array().cloned().unwrap_or_default();
+    assert_eq!(values.len(), 10);
+    assert_eq!(values[9][1], format!("line {}", base + 15), "the oldest kept is the 16th pushed");
+    assert_eq!(push(&server, 11, base + 100), 503, "one push larger than the cap is refused");
+    assert_eq!(server.store.stats().refused, 11);
+}
+
+/// Past the byte cap records are evicted until the bytes fit.
+#[test]
+fn byte_cap_evicts_oldest() {
+    let limits = StoreLimits { max_items: 1_000_000, max_bytes: 2_000, history: Duration::from_secs(60) };
+    let server = Server::with_limits(limits);
+    let base = now_ns() - 1_000_000;
+    for batch in 0..20 {
+        assert_eq!(push(&server, 10, base + batch * 10), 204);
+    }
+    let stats = server.store.stats();
+    assert!(stats.bytes <= 2_000, "{stats:?}");
+    assert_eq!(stats.items + stats.evicted, 200, "{stats:?}");
+    assert!(stats.evicted > 100, "{stats:?}");
+}
+
+/// OTLP protobuf on /otlp/v1/logs is stored and answered 204; a trace id is queryable at once.
+#[test]
+fn otlp_protobuf() {
+    let server = Server::start();
+    let record = LogRecord {
+        time_unix_nano: u64::try_from(now_ns()).expect("positive"),
+        severity_number: 13,
+        severity_text: "WARN".into(),
+        body: Some(AnyValue { value: Some(Value::StringValue("slow fill ord-3fa9c1".into())) }),
+        trace_id: vec![0xab; 16],
+        span_id: vec![0xcd; 8],
+        ..LogRecord::default()
+    };
+    let req = ExportLogsServiceRequest {
+        resource_logs: vec![ResourceLogs {
+            scope_logs: vec![ScopeLogs { log_records: vec![record], ..ScopeLogs::default() }],
+            ..ResourceLogs::default()
+        }],
+    };
+    let (status, _, body) = server.post("/otlp/v1/logs", "application/x-protobuf", &req.encode_to_vec());
+    assert_eq!((status, body.as_str()), (204, ""));
+    let q = format!(r#"{{service_name="unknown_service"}} | trace_id="{}""#, "AB".repeat(16));
+    let body = server.json(&format!("/loki/api/v1/query_range?query={}", enc(&q)), &[]);
+    let stream = &body["data"]["result"][0]["stream"];
+    assert_eq!(stream["span_id"], "cd".repeat(8));
+    assert_eq!(stream["detected_level"], "warn");
+    assert_eq!(body["data"]["result"][0]["values"][0][1], "slow fill ord-3fa9c1");
+}
