@@ -5,6 +5,7 @@ pub mod aggregate;
 pub mod binary;
 pub mod eval;
 pub mod functions;
+pub mod histogram;
 #[cfg(test)]
 mod tests;
 

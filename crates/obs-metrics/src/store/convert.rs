@@ -121,8 +121,12 @@ fn attributes_to_labels(attrs: &[KeyValue]) -> BTreeMap<String, String> {
     sorted.sort_by(|a, b| a.key.cmp(&b.key));
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     for kv in sorted {
+        let name = label_name(&kv.key);
+        if name.chars().all(|c| c == '_') {
+            continue;
+        }
         let value = label_value(kv.value.as_ref());
-        out.entry(label_name(&kv.key)).and_modify(|v| *v = format!("{v};{value}")).or_insert(value);
+        out.entry(name).and_modify(|v| *v = format!("{v};{value}")).or_insert(value);
     }
     out
 }
@@ -173,6 +177,15 @@ fn convert_metric(metric: Metric, base: &BTreeMap<String, String>, now_ms: i64, 
         }
     };
     let name = metric_name(&metric.name, &metric.unit, shape);
+    if name.chars().all(|c| c == '_') {
+        let points = data_points(&data);
+        out.rejected += points;
+        out.messages.push(format!(
+            "metric name {:?} has no valid Prometheus name characters ({points} data points rejected)",
+            metric.name
+        ));
+        return;
+    }
     let family: Arc<str> = Arc::from(name.as_str());
     out.families.push((family.clone(), Family { kind, help: metric.description, unit: metric.unit }));
     let ctx = Ctx { base, family, now_ms };
@@ -191,6 +204,16 @@ fn convert_metric(metric: Metric, base: &BTreeMap<String, String>, now_ms: i64, 
         }
         Data::ExponentialHistogram(_) => {}
     }
+}
+
+fn data_points(data: &Data) -> u64 {
+    (match data {
+        Data::Gauge(g) => g.data_points.len(),
+        Data::Sum(s) => s.data_points.len(),
+        Data::Histogram(h) => h.data_points.len(),
+        Data::Summary(s) => s.data_points.len(),
+        Data::ExponentialHistogram(h) => h.data_points.len(),
+    }) as u64
 }
 
 fn numbers(ctx: &Ctx<'_>, name: &str, points: Vec<NumberDataPoint>, delta: bool, out: &mut Converted) {

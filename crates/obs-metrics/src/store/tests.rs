@@ -140,3 +140,16 @@ fn stale_series_expire() {
     assert_eq!(names(&s), vec!["new"]);
     assert_eq!(s.stats().evicted, 1);
 }
+
+/// Pins that a metric whose name has no valid characters is rejected, not stored nameless.
+#[test]
+fn nameless_metrics_are_rejected() {
+    let s = store(10);
+    let out = s.ingest(request("svc", vec![gauge("...", "", vec![point(&[("", "x")], 0, 1.0)])])).unwrap();
+    assert_eq!(out.rejected, 1);
+    assert!(out.message.unwrap_or_default().contains("\"...\""));
+    let out = s.ingest(request("svc", vec![gauge("ok", "", vec![point(&[("", "x"), ("..", "y")], 0, 1.0)])])).unwrap();
+    assert_eq!(out.rejected, 0);
+    let labels = s.select(Some("ok"), &|_| true, 0, i64::MAX, false)[0].labels.clone();
+    assert!(labels.iter().all(|(k, _)| !k.is_empty() && k != "__"), "{labels:?}");
+}
