@@ -5,6 +5,7 @@
 //   OBS_UI_EMPTY_URL  the UI of a server that has received nothing
 //   OBS_UI_TRACE_ID   the smoke trace id (32 hex)
 //   OBS_UI_BIG_TRACE_ID a trace of 1,000 spans sent over OTLP/HTTP JSON
+//   OBS_UI_BACKTEST_TRACE_ID the trace of the `obs` example `backtest`
 //   OBS_UI_SERVICE    the smoke service name (default peak_trade_smoke_sender)
 //   OBS_UI_SCREENSHOTS where to save a screenshot of each view
 //   OBS_UI_CHROMIUM   the browser (default /usr/bin/chromium)
@@ -22,6 +23,7 @@ const BASE = need('OBS_UI_URL');
 const EMPTY = need('OBS_UI_EMPTY_URL');
 const TRACE_ID = need('OBS_UI_TRACE_ID');
 const BIG_TRACE_ID = need('OBS_UI_BIG_TRACE_ID');
+const BACKTEST_TRACE_ID = need('OBS_UI_BACKTEST_TRACE_ID');
 const SERVICE = process.env.OBS_UI_SERVICE || 'peak_trade_smoke_sender';
 const SHOTS = process.env.OBS_UI_SCREENSHOTS || new URL('../target/ui-screenshots/', import.meta.url).pathname;
 const WAIT = { timeout: 15000 };
@@ -127,6 +129,17 @@ test('a PromQL query draws a chart with a series and fills the instant table', a
   assert.equal((await text('[data-instant] td.num')).trim(), '1');
   await page.locator('[data-chart] svg').hover();
   await shot('metrics');
+});
+
+test('the obs example backtest trace nests its spans and links to its logs', async () => {
+  await page.goto(`${BASE}/trace/${BACKTEST_TRACE_ID}`);
+  await page.locator('[data-waterfall] .wf-row').nth(1).waitFor();
+  const depths = await page.locator('[data-waterfall] .wf-row .wf-name').evaluateAll((rows) => rows.map((r) => parseInt(r.style.paddingLeft, 10)));
+  assert.ok(depths.some((px) => px > depths[0]), `no nested span among ${depths.length} rows`);
+  await shot('backtest-trace');
+  await page.locator('[data-logs-link]').click();
+  await page.locator('[data-log-line]').first().waitFor();
+  await shot('backtest-logs');
 });
 
 test('a 1,000-span trace renders every span, with its critical path marked', async () => {

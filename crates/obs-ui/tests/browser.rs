@@ -61,6 +61,28 @@ fn send_smoke(server: &EmbeddedServer) -> Result<String> {
     Ok(id.to_ascii_lowercase())
 }
 
+/// Builds and runs the `obs` example `backtest` (in-memory lake) against `server`; answers its trace id.
+fn run_backtest(server: &EmbeddedServer) -> Result<String> {
+    let build = Command::new(cargo())
+        .args(["build", "--quiet", "-p", "obs", "--example", "backtest"])
+        .current_dir(workspace_root())
+        .output()
+        .context("run cargo build -p obs --example backtest")?;
+    checked(build, "cargo build -p obs --example backtest")?;
+    let binary = target_dir().join("debug/examples/backtest");
+    let run = Command::new(&binary)
+        .args(["--json", "--lake", "memory://"])
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", server.url(OTLP_GRPC))
+        .env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+        .current_dir(workspace_root())
+        .output()
+        .with_context(|| format!("run {}", binary.display()))?;
+    let stdout = checked(run, "backtest --json")?;
+    let line: serde_json::Value = serde_json::from_str(stdout.trim()).context("parse backtest's --json line")?;
+    let id = line["trace_id"].as_str().context("backtest printed no trace_id")?;
+    Ok(format!("{:0>32}", id.to_ascii_lowercase()))
+}
+
 /// Sends one trace of 1,000 spans (a 4-ary tree, some errors) over OTLP/HTTP JSON; answers its id.
 fn send_big_trace(server: &EmbeddedServer) -> Result<String> {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).context("read the clock")?;
@@ -136,7 +158,8 @@ fn wait_for_smoke(ui: &str, trace_id: &str) -> Result<()> {
 }
 
 /// In Chromium: the smoke trace is found by service, its waterfall shows its span, its logs link shows
-/// the log line, a PromQL query charts the smoke counter, and empty states and API errors are shown.
+/// the log line, a PromQL query charts the smoke counter, the `obs` example's backtest trace nests its
+/// spans, a 1,000-span trace renders whole, and empty states and API errors are shown.
 #[test]
 fn browser_walks_the_runbook() -> Result<()> {
     let node = require_tools()?;
@@ -144,9 +167,12 @@ fn browser_walks_the_runbook() -> Result<()> {
     let empty = EmbeddedServer::start(&[])?;
     let trace_id = send_smoke(&server)?;
     let big_trace_id = send_big_trace(&server)?;
+    let backtest_trace_id = run_backtest(&server)?;
     let ui = server.url(GRAFANA);
     wait_for_smoke(&ui, &trace_id)?;
-    wait_for(&format!("{ui}/api/datasources/proxy/uid/tempo/api/traces/{big_trace_id}"), |b| b.contains("step-22"))?;
+    for id in [&big_trace_id, &backtest_trace_id] {
+        wait_for(&format!("{ui}/api/datasources/proxy/uid/tempo/api/traces/{id}"), |b| b.contains("spanId"))?;
+    }
     let screenshots = target_dir().join("ui-screenshots");
     let output = Command::new(node)
         .args(["--test", "--test-reporter=spec", "--test-timeout=180000", "browser.test.mjs"])
@@ -155,6 +181,7 @@ fn browser_walks_the_runbook() -> Result<()> {
         .env("OBS_UI_EMPTY_URL", empty.url(GRAFANA))
         .env("OBS_UI_TRACE_ID", &trace_id)
         .env("OBS_UI_BIG_TRACE_ID", &big_trace_id)
+        .env("OBS_UI_BACKTEST_TRACE_ID", &backtest_trace_id)
         .env("OBS_UI_SERVICE", obs_stack::SMOKE_SERVICE_NAME)
         .env("OBS_UI_SCREENSHOTS", &screenshots)
         .env("OBS_UI_CHROMIUM", CHROMIUM)
