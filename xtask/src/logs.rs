@@ -46,8 +46,12 @@ impl Args {
     }
 
     fn docker(&self) -> Result<()> {
-        let mut services: Vec<&str> = PORTS.iter().map(|p| p.compose_service).collect();
-        services.dedup();
+        let mut services: Vec<&str> = Vec::new();
+        for port in PORTS {
+            if !services.contains(&port.compose_service) {
+                services.push(port.compose_service);
+            }
+        }
         if let Some(service) = &self.service
             && !services.contains(&service.as_str())
         {

@@ -103,7 +103,7 @@ mod tests {
     fn busy_port_names_its_holder() {
         let held = TcpListener::bind("127.0.0.1:0").unwrap();
         let number = held.local_addr().unwrap().port();
-        let free = crate::testserver::closed_port();
+        let free = crate::testserver::closed_port().unwrap();
         let e = Endpoints::from_lookup(|name| match name {
             "OBS_TEMPO_PORT" => Some(number.to_string()),
             n if n.starts_with("OBS_") && n.ends_with("_PORT") => Some(free.to_string()),

@@ -76,7 +76,8 @@ mod tests {
             Reply::text(503, "Ingester not ready: waiting for 1s after being ready\n"),
             Reply::text(503, "Some services are not Running:\nStarting: 1\nRunning: 16\n"),
             Reply::text(200, "ready\n"),
-        ]);
+        ])
+        .unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
         wait_ready(&server.url("/ready"), deadline, Duration::from_millis(10)).unwrap();
         assert_eq!(server.requests(), ["GET /ready", "GET /ready", "GET /ready"]);
@@ -85,7 +86,7 @@ mod tests {
     /// A service stuck at 503 times out with the status and first body line it last gave.
     #[test]
     fn stuck_503_reports_last_answer() {
-        let server = Server::start(vec![Reply::text(503, "Some services are not Running:\nStarting: 1\n")]);
+        let server = Server::start(vec![Reply::text(503, "Some services are not Running:\nStarting: 1\n")]).unwrap();
         let deadline = Instant::now() + Duration::from_millis(300);
         let err = wait_ready(&server.url("/ready"), deadline, Duration::from_millis(20)).unwrap_err();
         assert_eq!(err, "HTTP 503: Some services are not Running:");
@@ -94,7 +95,7 @@ mod tests {
     /// A closed port times out as "connection refused" after at least one attempt.
     #[test]
     fn closed_port_is_connection_refused() {
-        let port = crate::testserver::closed_port();
+        let port = crate::testserver::closed_port().unwrap();
         let deadline = Instant::now();
         let err =
             wait_ready(&format!("http://127.0.0.1:{port}/ready"), deadline, Duration::from_millis(10)).unwrap_err();
@@ -104,7 +105,7 @@ mod tests {
     /// A server that accepts but never answers is cut off by the request timeout.
     #[test]
     fn silent_server_times_out() {
-        let server = Server::silent();
+        let server = Server::silent().unwrap();
         let err = ready_once(&agent(Duration::from_millis(200)), &server.url("/ready")).unwrap_err();
         assert_eq!(err, "timed out");
     }

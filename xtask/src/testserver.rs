@@ -1,7 +1,6 @@
 //! Test-only loopback HTTP server: answers each path with scripted replies (the last one
 //! repeats), records the request lines, or accepts and never answers. Real sockets, so the
 //! probes and verifiers are tested as they run.
-#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -39,24 +38,24 @@ pub struct Server {
 
 impl Server {
     /// Answers every path with `replies` in turn.
-    pub fn start(replies: Vec<Reply>) -> Self {
+    pub fn start(replies: Vec<Reply>) -> std::io::Result<Self> {
         Self::routes(vec![("/", replies)])
     }
 
     /// Answers a request with the replies of the first route whose prefix its target starts with.
-    pub fn routes(routes: Vec<(&str, Vec<Reply>)>) -> Self {
+    pub fn routes(routes: Vec<(&str, Vec<Reply>)>) -> std::io::Result<Self> {
         let routes: Routes = routes.into_iter().map(|(p, r)| (p.to_string(), r)).collect();
         Self::spawn(Some(routes))
     }
 
     /// Accepts connections and never answers them.
-    pub fn silent() -> Self {
+    pub fn silent() -> std::io::Result<Self> {
         Self::spawn(None)
     }
 
-    fn spawn(routes: Option<Routes>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
+    fn spawn(routes: Option<Routes>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let (seen2, stop2) = (seen.clone(), stop.clone());
@@ -74,7 +73,7 @@ impl Server {
                 }
             }
         });
-        Self { port, seen, stop }
+        Ok(Self { port, seen, stop })
     }
 
     /// `http://127.0.0.1:<port><path>`.
@@ -84,7 +83,7 @@ impl Server {
 
     /// Request lines seen so far, such as `GET /ready`.
     pub fn requests(&self) -> Vec<String> {
-        self.seen.lock().unwrap().clone()
+        self.seen.lock().map(|seen| seen.clone()).unwrap_or_default()
     }
 }
 
@@ -107,7 +106,9 @@ fn serve(stream: TcpStream, routes: &Routes, counts: &mut [usize], seen: &Mutex<
     }
     let mut parts = first.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    seen.lock().unwrap().push(format!("{method} {target}"));
+    if let Ok(mut seen) = seen.lock() {
+        seen.push(format!("{method} {target}"));
+    }
     let reply = match routes.iter().position(|(prefix, _)| target.starts_with(prefix.as_str())) {
         Some(i) => {
             let replies = &routes[i].1;
@@ -128,6 +129,6 @@ fn serve(stream: TcpStream, routes: &Routes, counts: &mut [usize], seen: &Mutex<
 }
 
 /// A loopback port with nothing listening (bound, read, released).
-pub fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+pub fn closed_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

@@ -130,7 +130,8 @@ mod tests {
         let tempo = Server::routes(vec![
             ("/api/search", vec![Reply::json(200, SEARCH)]),
             ("/api/traces/", vec![Reply::json(200, TRACE)]),
-        ]);
+        ])
+        .unwrap();
         let found = trace(&agent(), &tempo.url(""), &sent()).unwrap();
         assert_eq!(found, format!("search and /api/traces/{ID} found span \"POST /orders\""));
         assert_eq!(
@@ -149,7 +150,8 @@ mod tests {
         let tempo = Server::routes(vec![
             ("/api/search", vec![Reply::json(200, empty), Reply::json(200, SEARCH)]),
             ("/api/traces/", vec![Reply::json(200, TRACE)]),
-        ]);
+        ])
+        .unwrap();
         let err = trace(&agent(), &tempo.url(""), &sent()).unwrap_err();
         assert_eq!(err, format!("Tempo search lists 0 trace(s) of peak_trade_smoke_sender, not {ID}"));
         assert!(trace(&agent(), &tempo.url(""), &sent()).is_ok());
@@ -161,14 +163,15 @@ mod tests {
         let tempo = Server::routes(vec![
             ("/api/search", vec![Reply::json(200, SEARCH)]),
             ("/api/traces/", vec![Reply::text(404, "")]),
-        ]);
+        ])
+        .unwrap();
         assert_eq!(trace(&agent(), &tempo.url(""), &sent()).unwrap_err(), "Tempo trace by id: HTTP 404: ");
     }
 
     /// Loki's query_range answer with three streams counts three lines; the query is encoded whole.
     #[test]
     fn log_lines_counted_from_real_loki_shape() {
-        let loki = Server::routes(vec![("/loki/api/v1/query_range", vec![Reply::json(200, LOKI)])]);
+        let loki = Server::routes(vec![("/loki/api/v1/query_range", vec![Reply::json(200, LOKI)])]).unwrap();
         let found = log(&agent(), &loki.url(""), &sent(), 1, 2).unwrap();
         assert_eq!(found, format!("3 line(s) for trace_id {ID}"));
         let request = &loki.requests()[0];
@@ -187,7 +190,8 @@ mod tests {
         let loki = Server::routes(vec![(
             "/loki/api/v1/query_range",
             vec![Reply::json(200, empty), Reply::text(400, "parse error at line 1, col 40: syntax error")],
-        )]);
+        )])
+        .unwrap();
         let err = log(&agent(), &loki.url(""), &sent(), 1, 2).unwrap_err();
         assert_eq!(
             err,
@@ -204,7 +208,8 @@ mod tests {
         let prom = Server::routes(vec![(
             "/api/v1/query",
             vec![Reply::json(200, empty), Reply::json(200, PROM), Reply::json(200, &PROM.replace("\"1\"", "\"2\""))],
-        )]);
+        )])
+        .unwrap();
         let query = format!("peak_trade_smoke_total{{smoke_run_id=\"{ID}\"}}");
         assert_eq!(
             metric(&agent(), &prom.url(""), &sent()).unwrap_err(),
@@ -218,7 +223,7 @@ mod tests {
     /// A closed port is reported as connection refused, naming the API.
     #[test]
     fn closed_port_names_the_api() {
-        let url = format!("http://127.0.0.1:{}", crate::testserver::closed_port());
+        let url = format!("http://127.0.0.1:{}", crate::testserver::closed_port().unwrap());
         assert_eq!(metric(&agent(), &url, &sent()).unwrap_err(), "Prometheus query: connection refused");
     }
 }

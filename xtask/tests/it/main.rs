@@ -2,3 +2,8 @@
 //! one module per area (each helper appends its own `mod` line).
 mod check;
 mod tidy;
+mod docker;
+mod embedded_e2e;
+mod probe;
+mod runtime_env;
+mod smoke;
