@@ -74,19 +74,28 @@ fn test_lines(text: &str) -> Vec<bool> {
     in_test
 }
 
-/// Module files declared as `#[cfg(test)] mod name;` in `parent` (path prefixes: the module's
-/// own file and its folder).
+/// Module files declared as `#[cfg(test)] [#[...]] mod name;` in `parent` (path prefixes: the
+/// module's own file and its folder, or the file a `#[path = "..."]` attribute names).
 fn test_module_paths(parent: &str, text: &str) -> Vec<String> {
+    let parent_dir = parent.rsplit_once('/').map_or("", |(d, _)| d);
     let dir = match parent.rsplit_once('/') {
         Some((dir, "mod.rs" | "lib.rs" | "main.rs")) => dir.to_string(),
         _ => parent.trim_end_matches(".rs").to_string(),
     };
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let declared = lines.windows(2).filter(|w| w[0] == "#[cfg(test)]").filter_map(|w| {
-        let decl = w[1].strip_prefix("pub ").unwrap_or(w[1]);
-        decl.strip_prefix("mod ")?.strip_suffix(';').map(str::to_string)
-    });
-    declared.flat_map(|name| [format!("{dir}/{name}.rs"), format!("{dir}/{name}/")]).collect()
+    let mut out = Vec::new();
+    for (i, _) in lines.iter().enumerate().filter(|(_, l)| **l == "#[cfg(test)]") {
+        let attrs: Vec<&str> = lines[i + 1..].iter().take_while(|l| l.starts_with("#[")).copied().collect();
+        let Some(decl) = lines.get(i + 1 + attrs.len()) else { continue };
+        let decl = decl.strip_prefix("pub ").unwrap_or(decl);
+        let Some(name) = decl.strip_prefix("mod ").and_then(|d| d.strip_suffix(';')) else { continue };
+        let path_attr = attrs.iter().find_map(|a| a.strip_prefix("#[path = \"")?.strip_suffix("\"]"));
+        match path_attr {
+            Some(file) => out.push(format!("{parent_dir}/{file}")),
+            None => out.extend([format!("{dir}/{name}.rs"), format!("{dir}/{name}/")]),
+        }
+    }
+    out
 }
 
 /// Product code (xtask/src and crates/*/src, test-support aside: it is test code) has no
@@ -128,6 +137,8 @@ fn test_module_detection() {
     let decl = "#[cfg(test)]\nmod tests;\n";
     assert_eq!(test_module_paths("c/x/src/http.rs", decl), vec!["c/x/src/http/tests.rs", "c/x/src/http/tests/"]);
     assert_eq!(test_module_paths("c/x/src/lib.rs", decl), vec!["c/x/src/tests.rs", "c/x/src/tests/"]);
+    let with_attrs = "#[cfg(test)]\n#[allow(clippy::unwrap_used)]\n#[path = \"s_tests.rs\"]\nmod tests;\n";
+    assert_eq!(test_module_paths("c/x/src/s.rs", with_attrs), vec!["c/x/src/s_tests.rs"]);
 }
 
 /// No shell scripts: tooling lives in the xtask crate (`.ci/run` is the one allowed entry).
