@@ -153,9 +153,11 @@ fn print_server(server: &Value) {
 }
 
 fn print_readiness(services: &[Readiness]) {
+    let name_width = services.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    let url_width = services.iter().map(|s| s.url.len()).max().unwrap_or(0);
     for s in services {
         let verdict = if s.ready { "ready".to_string() } else { format!("NOT READY ({})", s.detail) };
-        println!("  {:<16} {:<40} {verdict}", s.name, s.url);
+        println!("  {:<name_width$}  {:<url_width$}  {verdict}", s.name, s.url);
     }
 }
 

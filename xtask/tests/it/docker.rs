@@ -46,6 +46,17 @@ fn auto_without_daemon_picks_embedded() -> Result<()> {
     Ok(())
 }
 
+/// `auto` picks docker when the daemon answers `docker info`, and says so.
+#[test]
+fn auto_with_daemon_picks_docker() -> Result<()> {
+    let env = standin_env()?;
+    let out = env.run(&["obs-up", "--dry-run"])?;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stderr, "backend: docker (the Docker daemon 28.2.2 answered `docker info`)\n");
+    assert_eq!(calls(&env), ["info --format {{.ServerVersion}}"]);
+    Ok(())
+}
+
 /// `--dry-run` prints the exact docker commands and runs none of them.
 #[test]
 fn dry_run_prints_commands_only() -> Result<()> {

@@ -3,6 +3,7 @@
 //! telemetry with obs-smoke, reports with obs-status, shows the log, and stops it — twice.
 
 use std::path::Path;
+use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -99,8 +100,20 @@ fn up_status_logs_down_twice() -> Result<()> {
     assert_eq!(logs.code, 0, "{logs:?}");
     assert!(logs.stdout.contains("obs-embedded"), "{logs:?}");
 
+    let mut follow = env.command(&["obs-logs"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
     let down = env.run(&["obs-down"])?;
     assert_eq!((down.code, shown(&env, pid, &down.stderr).as_str()), (0, "stopped obs-embedded (pid [PID])\n"));
+    assert!(
+        wait_for(Duration::from_secs(10), || follow.try_wait().is_ok_and(|s| s.is_some())),
+        "obs-logs kept following"
+    );
+    let followed = follow.wait_with_output()?;
+    assert!(followed.status.success(), "{followed:?}");
+    assert!(String::from_utf8_lossy(&followed.stdout).contains("obs-embedded"), "{followed:?}");
+    assert_eq!(
+        env.filter(&String::from_utf8_lossy(&followed.stderr)),
+        "obs-embedded is not running; stopped following [TMP]/obs/obs-embedded.log\n"
+    );
     assert!(wait_for(Duration::from_secs(5), || gone(pid)), "pid {pid} still running after obs-down");
     assert!(!Path::new(&env.state_dir().join("obs-embedded.pid")).exists());
     let twice = env.run(&["obs-down"])?;

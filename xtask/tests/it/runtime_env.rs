@@ -79,15 +79,20 @@ impl Env {
         self.dir.path().join("obs")
     }
 
-    /// Runs `xtask args...` in this environment only and waits for it.
-    pub fn run(&self, args: &[&str]) -> Result<Output> {
-        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    /// `xtask args...` planned in this environment only, stdin closed.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
             .args(args)
             .env_clear()
             .envs(self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdin(std::process::Stdio::null())
-            .output()
-            .with_context(|| format!("run xtask {args:?}"))?;
+            .stdin(std::process::Stdio::null());
+        command
+    }
+
+    /// Runs `xtask args...` in this environment only and waits for it.
+    pub fn run(&self, args: &[&str]) -> Result<Output> {
+        let out = self.command(args).output().with_context(|| format!("run xtask {args:?}"))?;
         Ok(Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
