@@ -128,6 +128,9 @@ test('a PromQL query draws a chart with a series and fills the instant table', a
   assert.match(await text('[data-instant] td.mono'), /^peak_trade_smoke_total\{/);
   assert.equal((await text('[data-instant] td.num')).trim(), '1');
   await page.locator('[data-chart] svg').hover();
+  const tip = page.locator('[data-chart] .tip');
+  await tip.waitFor();
+  assert.match(await tip.innerText(), /peak_trade_smoke_total\{[\s\S]*: 1$/m);
   await shot('metrics');
 });
 
@@ -187,6 +190,8 @@ test('empty states: no data yet, no match, unknown trace id', async () => {
   await page.goto(`${BASE}/trace/ffffffffffffffffffffffffffffffff`);
   assert.match(await page.locator('[data-empty]').innerText(), /Trace ffffffffffffffffffffffffffffffff was not found/);
   await shot('unknown-trace');
+  await page.goto(`${BASE}/trace/not-a-trace-id`);
+  assert.match(await page.locator('[data-empty]').innerText(), /"not-a-trace-id" is not a trace id/);
   await page.goto(`${BASE}/logs?query=${encodeURIComponent('{service_name="no_such_service_anywhere"}')}`);
   assert.match(await page.locator('[data-log-lines] [data-empty]').innerText(), /No log lines match/);
   await page.goto(`${BASE}/metrics?query=no_such_metric_anywhere`);
