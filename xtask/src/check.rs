@@ -8,6 +8,7 @@ mod datasource_uids;
 mod files;
 mod finding;
 mod layout;
+mod mounts;
 mod pipelines;
 mod promtool;
 mod readme;
@@ -91,6 +92,7 @@ fn run_checks(root: &Path) -> Result<Vec<(&'static str, Status)>> {
         ("datasource uids", Status::from_findings(datasource_uids::check(&ops), "every referenced uid exists")),
         ("scrape port", scrape(&ops)),
         ("compose ports", with_file(&ops, &layout::compose(), compose_ports::check, "match obs-stack")),
+        ("compose mounts", mounted(&ops, root)),
         (
             "README port table",
             Status::from_findings(readme::check(layout::README, readme.as_deref()), "matches obs-stack"),
@@ -103,6 +105,19 @@ fn run_checks(root: &Path) -> Result<Vec<(&'static str, Status)>> {
 fn with_file(ops: &Ops, file: &str, check: fn(&str, &serde_json::Value) -> Vec<Finding>, note: &str) -> Status {
     match ops.require(file) {
         Ok(value) => Status::from_findings(check(file, value), note),
+        Err(finding) => Status::Fail(vec![finding]),
+    }
+}
+
+/// Bind-mount sources exist next to the compose file.
+fn mounted(ops: &Ops, root: &Path) -> Status {
+    let file = layout::compose();
+    let dir = root.join(&file);
+    let dir = dir.parent().unwrap_or(root);
+    match ops.require(&file) {
+        Ok(compose) => {
+            Status::from_findings(mounts::check(&file, compose, &|p| dir.join(p).exists()), "every bind mount exists")
+        }
         Err(finding) => Status::Fail(vec![finding]),
     }
 }

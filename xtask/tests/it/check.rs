@@ -118,6 +118,7 @@ fn clean_copy_passes_every_check() -> Result<()> {
             "datasource uids",
             "scrape port",
             "compose ports",
+            "compose mounts",
             "README port table",
             "promtool check config"
         ],
@@ -228,6 +229,22 @@ fn promtool_rejects_unknown_key() -> Result<()> {
         "{stdout}"
     );
     assert!(stdout.contains("evaluation_intervall"), "{stdout}");
+    Ok(())
+}
+
+/// A config file the compose file mounts but that is gone is named with its volume entry.
+#[test]
+fn missing_mounted_file() -> Result<()> {
+    let checkout = Checkout::fixed()?;
+    std::fs::remove_file(checkout.path("ops/observability/loki.yaml"))?;
+    let stdout = failing(&checkout)?;
+    assert!(
+        stdout.contains(&format!(
+            "FAIL  compose mounts\n      {COMPOSE}: services.loki.volumes[0]: mounts ./loki.yaml, which does not \
+             exist next to the compose file; fix: restore ./loki.yaml or correct the path\n"
+        )),
+        "{stdout}"
+    );
     Ok(())
 }
 
