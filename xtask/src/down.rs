@@ -63,7 +63,7 @@ impl Args {
     fn down_docker(&self) -> Result<()> {
         let sh = docker::shell()?;
         docker::require(&sh)?;
-        docker::run_visible(docker::compose_down(&sh, self.volumes))
+        docker::run_visible(docker::compose_down(&sh, self.volumes), docker::Stdout::ToStderr)
             .with_context(|| format!("stop compose project \"{COMPOSE_PROJECT}\""))?;
         let wiped = if self.volumes { " and removed its volumes" } else { "" };
         eprintln!("stopped compose project \"{COMPOSE_PROJECT}\"{wiped}");

@@ -59,7 +59,10 @@ impl Args {
         }
         let sh = docker::shell()?;
         docker::require(&sh)?;
-        docker::run_visible(docker::compose_logs(&sh, self.service.as_deref(), !self.no_follow, None))
+        docker::run_visible(
+            docker::compose_logs(&sh, self.service.as_deref(), !self.no_follow, None),
+            docker::Stdout::Inherit,
+        )
     }
 
     fn embedded(&self, files: &Files) -> Result<()> {

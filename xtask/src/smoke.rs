@@ -29,6 +29,16 @@ pub enum Protocol {
     Http,
 }
 
+impl Protocol {
+    /// Lower-case name, as smoke-sender's `--protocol` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Grpc => "grpc",
+            Protocol::Http => "http",
+        }
+    }
+}
+
 /// Arguments of `obs-smoke`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -83,10 +93,7 @@ impl Args {
             Protocol::Http => ports::OTLP_HTTP,
         };
         let endpoint = endpoints.url(port);
-        let protocol = match self.protocol {
-            Protocol::Grpc => "grpc",
-            Protocol::Http => "http",
-        };
+        let protocol = self.protocol.name();
         let sh = docker::shell()?;
         let (planned, limit) = match std::env::var_os(SMOKE_SENDER_BIN) {
             Some(bin) if !bin.is_empty() => (cmd!(sh, "{bin}"), Duration::from_secs(self.timeout + 30)),
@@ -143,13 +150,8 @@ impl Args {
             println!("{out}");
             return Ok(());
         }
-        println!(
-            "sent trace {} (span {}) over {:?} to the {} backend",
-            ids.trace_id,
-            ids.span_id,
-            self.protocol,
-            kind.name()
-        );
+        let protocol = self.protocol.name();
+        println!("sent trace {} (span {}) over {protocol} to the {} backend", ids.trace_id, ids.span_id, kind.name());
         for o in outcomes {
             let verdict = if o.ok { "PASS" } else { "FAIL" };
             println!("{:<7}{verdict}  {}  {}", o.signal, report::secs(Duration::from_secs_f64(o.seconds)), o.detail);

@@ -89,7 +89,7 @@ impl Args {
             bail!(ports::busy_message(endpoints, &busy));
         }
         eprintln!("starting compose project \"{COMPOSE_PROJECT}\"");
-        docker::run_visible(docker::compose_up(&sh))
+        docker::run_visible(docker::compose_up(&sh), docker::Stdout::ToStderr)
             .with_context(|| format!("start compose project \"{COMPOSE_PROJECT}\""))?;
         match ready::wait_all(&checks(Kind::Docker, endpoints), self.timeout(), DOCKER_INTERVAL, || Ok(())) {
             Ok(()) => self.print_table(Kind::Docker, endpoints),

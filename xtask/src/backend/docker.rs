@@ -148,10 +148,22 @@ pub fn daemon_answers(timeout: Duration) -> Result<String, String> {
     daemon_state(&sh, timeout).map_err(|why| format!("no Docker daemon answered ({why})"))
 }
 
+/// Where a visible command's standard output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stdout {
+    /// To our stderr, keeping our stdout for the access table or JSON.
+    ToStderr,
+    /// To our stdout (what the user asked to see, such as logs).
+    Inherit,
+}
+
 /// Runs a compose command with its output shown to the user; fails naming the command.
-pub fn run_visible(cmd: Cmd<'_>) -> Result<()> {
+pub fn run_visible(cmd: Cmd<'_>, stdout: Stdout) -> Result<()> {
     let shown = cmd.to_string();
     let mut command = std::process::Command::from(cmd);
+    if stdout == Stdout::ToStderr {
+        command.stdout(std::io::stderr());
+    }
     let status = command.status().with_context(|| format!("run `{shown}`"))?;
     if !status.success() {
         bail!("`{shown}` failed ({status})");

@@ -136,7 +136,7 @@ fn up_smoke_down() -> Result<()> {
     let span = smoke.stdout.split_whitespace().nth(4).unwrap_or_default().trim_end_matches(')').to_string();
     let text = env.filter(&smoke.stdout).replace(&id, "[TRACE_ID]").replace(&span, "[SPAN_ID]");
     insta::assert_snapshot!(text, @r#"
-    sent trace [TRACE_ID] (span [SPAN_ID]) over Grpc to the embedded backend
+    sent trace [TRACE_ID] (span [SPAN_ID]) over grpc to the embedded backend
     trace  PASS  [DUR]  search and /api/traces/[TRACE_ID] found span "obs-smoke"
     log    PASS  [DUR]  1 line(s) for trace_id [TRACE_ID]
     metric PASS  [DUR]  peak_trade_smoke_total{smoke_run_id="[TRACE_ID]"} = 1
