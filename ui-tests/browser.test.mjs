@@ -156,6 +156,18 @@ test('a 1,000-span trace renders every span, with its critical path marked', asy
   await shot('trace-1000-spans', false);
 });
 
+test('trace search narrows by span name, status and duration, from the URL', async () => {
+  const hit = `${BASE}/traces?service=ui_big_trace&name=step-13&status=error&min=1s`;
+  await page.goto(hit);
+  await page.locator(`tr[data-trace-id="${BIG_TRACE_ID}"]`).waitFor();
+  assert.equal(await page.locator('select[name="status"]').inputValue(), 'error');
+  assert.equal(await page.locator('input[name="min"]').inputValue(), '1s');
+  await page.goto(`${BASE}/traces?service=ui_big_trace&max=1ms`);
+  await page.locator('[data-results] [data-empty]').waitFor();
+  await page.goto(`${BASE}/traces?q=${encodeURIComponent('{ name = "obs-smoke" }')}`);
+  await page.locator(`tr[data-trace-id="${TRACE_ID}"]`).waitFor();
+});
+
 test('the trace model walks the critical path back from the root\'s end', async () => {
   const path = await page.evaluate(async () => {
     const { parseTrace } = await import('/assets/js/trace-model.js');
