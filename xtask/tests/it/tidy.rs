@@ -153,19 +153,20 @@ fn no_shell_scripts() -> Result<()> {
     Ok(())
 }
 
-/// No test is ignored: a test that needs a missing tool fails with an install hint instead.
+/// No test is ignored or expects a panic: a test that needs a missing tool fails with an install
+/// hint, and an error is asserted on its `Err` and message.
 #[test]
-fn no_ignored_tests() -> Result<()> {
-    let needle = concat!("#[", "ignore");
+fn no_ignored_or_should_panic_tests() -> Result<()> {
+    let needles = [concat!("#[", "ignore"), concat!("#[", "should_panic")];
     let mut bad = Vec::new();
     for file in rust_files()? {
         for (n, line) in read(&file)?.lines().enumerate() {
-            if line.trim_start().starts_with(needle) {
-                bad.push(format!("{file}:{}: ignored test; make it pass or fail with an install hint", n + 1));
+            if let Some(needle) = needles.iter().find(|needle| line.trim_start().starts_with(**needle)) {
+                bad.push(format!("{file}:{}: {needle}]: make the test pass, or assert on the Err", n + 1));
             }
         }
     }
-    assert_none(bad, "ignored tests");
+    assert_none(bad, "ignored or should_panic tests");
     Ok(())
 }
 
