@@ -40,7 +40,7 @@ async function render() {
 document.addEventListener('click', (event) => {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
   const a = event.target.closest('a[href]');
-  if (!a || a.target || a.origin !== location.origin || a.pathname.startsWith('/api/')) return;
+  if (!a || a.target || a.origin !== location.origin || !PAGES.some(([pattern]) => pattern.test(a.pathname))) return;
   event.preventDefault();
   navigate(a.pathname + a.search);
 });

@@ -69,6 +69,20 @@ export function colour(name, index) {
   return palette[hash % palette.length];
 }
 
+/** A nanosecond timestamp string as a BigInt (0n when it is missing or not a number). */
+export function nanos(text) {
+  try {
+    return BigInt(text ?? 0);
+  } catch {
+    return 0n;
+  }
+}
+
+/** Epoch milliseconds from a nanosecond timestamp string. */
+export function nanosToMs(text) {
+  return Number(nanos(text) / 1000000n);
+}
+
 /** Tempo drops leading zeros from trace ids in search results; the UI always shows 32 lowercase hex. */
 export function normTraceId(id) {
   return String(id || '').trim().toLowerCase().padStart(32, '0');

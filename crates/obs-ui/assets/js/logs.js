@@ -1,7 +1,7 @@
 // Logs: a LogQL box with the label browser, a volume histogram over the range, and the lines with
 // severity colour and expandable labels and structured metadata. State: /logs?query=&from=&to=&limit=
 import { LOKI, getData } from './api.js';
-import { h, fill, empty, fmtTime, kvList } from './dom.js';
+import { h, fill, empty, fmtTime, kvList, nanos, nanosToMs } from './dom.js';
 import { params, link, navigate } from './state.js';
 import { rangeFrom, rangeSelect, rangeValue, stepFor } from './timerange.js';
 import { barChart, lineChart } from './chart.js';
@@ -73,7 +73,8 @@ function logLines(data) {
     }
   }
   if (!entries.length) return empty('No log lines match this query in this time range.');
-  entries.sort((a, b) => (BigInt(b.ts) > BigInt(a.ts) ? 1 : BigInt(b.ts) < BigInt(a.ts) ? -1 : 0));
+  for (const entry of entries) entry.ns = nanos(entry.ts);
+  entries.sort((a, b) => (b.ns > a.ns ? 1 : b.ns < a.ns ? -1 : 0));
   return h('div', { class: 'panel loglines' }, h('div', { class: 'muted' }, `${entries.length} lines`), entries.map(logLine));
 }
 
@@ -87,7 +88,7 @@ function logLine(entry) {
   const traceId = (entry.meta.trace_id || entry.stream.trace_id || TRACE_IN_LINE.exec(entry.line)?.[1] || '').toLowerCase();
   const toggle = h('span', { class: 'muted' }, '▸');
   const row = h('div', { class: `logline sev-${level || 'unknown'}`, 'data-log-line': '' },
-    toggle, h('span', { class: 'muted' }, fmtTime(Number(BigInt(entry.ts) / 1000000n))),
+    toggle, h('span', { class: 'muted' }, fmtTime(nanosToMs(entry.ts))),
     h('span', { class: 'lvl' }, level || '—'),
     h('span', { class: 'line' }, entry.line,
       traceId ? h('a', { href: `/trace/${traceId}`, 'data-trace-link': traceId, style: { marginLeft: '8px' }, onclick: (e) => e.stopPropagation() }, 'trace ↗') : null));

@@ -1,5 +1,6 @@
 // Turns a Tempo `/api/traces/<id>` answer (v1 `batches` or v2 `trace.resourceSpans`) into a span tree
 // with times relative to the trace start, in display order, with its critical path marked.
+import { nanos } from './dom.js';
 
 /** Hex from a base64 id (Tempo's JSON) or an id that already is hex. */
 export function idHex(id) {
@@ -30,7 +31,6 @@ export function attrs(list) {
   return (list || []).map((kv) => [kv.key, anyValue(kv.value)]);
 }
 
-const nanos = (text) => BigInt(text || 0);
 
 /** The trace, or null when the answer holds no spans. */
 export function parseTrace(json) {

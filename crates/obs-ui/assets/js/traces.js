@@ -1,7 +1,7 @@
 // Trace search: by service, span name, status and duration (built into TraceQL), or a TraceQL query
 // typed directly; results newest first. State: /traces?service=&name=&status=&min=&max=&q=&from=&to=&limit=
 import { TEMPO, getJSON } from './api.js';
-import { h, fill, empty, fmtDuration, fmtTime, normTraceId } from './dom.js';
+import { h, fill, empty, fmtDuration, fmtTime, nanos, nanosToMs, normTraceId } from './dom.js';
 import { params, link, navigate } from './state.js';
 import { rangeFrom, rangeSelect, rangeValue } from './timerange.js';
 
@@ -82,7 +82,7 @@ function resultsTable(traces, p, range) {
       ? `No traces match this search between ${fmtTime(range.from)} and ${fmtTime(range.to)}.`
       : 'No traces in this time range yet. Send some over OTLP (see Home for the endpoints), or widen the range.');
   }
-  const rows = [...traces].sort((a, b) => (BigInt(b.startTimeUnixNano || 0) > BigInt(a.startTimeUnixNano || 0) ? 1 : -1));
+  const rows = [...traces].sort((a, b) => (nanos(b.startTimeUnixNano) > nanos(a.startTimeUnixNano) ? 1 : -1));
   return h('table', { 'data-trace-results': '' },
     h('thead', {}, h('tr', {}, ['Start', 'Service', 'Root span', 'Trace id'].map((t) => h('th', {}, t)),
       ['Duration', 'Spans', 'Errors'].map((t) => h('th', { class: 'num' }, t)))),
@@ -94,7 +94,7 @@ function traceRow(t) {
   const stats = Object.values(t.serviceStats || {});
   const spans = stats.length ? stats.reduce((n, s) => n + (s.spanCount || 0), 0) : t.spanSet?.matched;
   const errors = stats.reduce((n, s) => n + (s.errorCount || 0), 0);
-  const startMs = Number(BigInt(t.startTimeUnixNano || 0) / 1000000n);
+  const startMs = nanosToMs(t.startTimeUnixNano);
   return h('tr', { class: 'click', 'data-trace-id': id, onclick: () => navigate(`/trace/${id}`) },
     h('td', {}, fmtTime(startMs)),
     h('td', {}, t.rootServiceName || '—'),
