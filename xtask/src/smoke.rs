@@ -161,15 +161,20 @@ impl Args {
     }
 }
 
-/// Which backend answers on the Tempo port: the embedded one says so at `/obs-embedded/status`.
+/// Which backend answers: every embedded listener says so at `/obs-embedded/status`.
 fn detect(endpoints: &Endpoints) -> Kind {
-    let url = format!("{}/obs-embedded/status", endpoints.url(ports::TEMPO));
-    let answer = probe::agent(probe::REQUEST_TIMEOUT).get(&url).call();
-    let embedded =
-        answer.ok().filter(|r| r.status() == 200).and_then(|mut r| r.body_mut().read_json::<serde_json::Value>().ok());
-    match embedded {
-        Some(status) if status["backend"] == "embedded" => Kind::Embedded,
-        _ => Kind::Docker,
+    let agent = probe::agent(probe::REQUEST_TIMEOUT);
+    let says_embedded = |port| {
+        let url = format!("{}/obs-embedded/status", endpoints.url(port));
+        let answer = agent.get(&url).call().ok().filter(|r| r.status() == 200);
+        answer
+            .and_then(|mut r| r.body_mut().read_json::<serde_json::Value>().ok())
+            .is_some_and(|s| s["backend"] == "embedded")
+    };
+    if [ports::TEMPO, ports::LOKI, ports::PROMETHEUS].into_iter().any(says_embedded) {
+        Kind::Embedded
+    } else {
+        Kind::Docker
     }
 }
 

@@ -165,3 +165,21 @@ fn verdict(services: &[Readiness]) -> Result<()> {
     let missing: Vec<&str> = services.iter().filter(|s| !s.ready).map(|s| s.name).collect();
     if missing.is_empty() { Ok(()) } else { bail!("not ready: {}", missing.join(", ")) }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Both `compose ps --format json` shapes are read: one object per line (v2.21+) and one array.
+    #[test]
+    fn parses_both_ps_formats() {
+        let lines = "{\"Service\":\"tempo\",\"State\":\"running\"}\n{\"Service\":\"loki\",\"State\":\"exited\"}\n";
+        let array = "[{\"Service\":\"tempo\",\"State\":\"running\"},{\"Service\":\"loki\",\"State\":\"exited\"}]";
+        for out in [lines, array] {
+            let services: Vec<String> = parse_ps(out).iter().map(|c| text(&c["Service"])).collect();
+            assert_eq!(services, ["tempo", "loki"]);
+        }
+        assert!(parse_ps("").is_empty());
+    }
+}

@@ -96,6 +96,14 @@ fn up_status_logs_down_twice() -> Result<()> {
         assert!(status["server"]["stores"][store]["max_items"].as_u64().is_some_and(|m| m > 0), "{status}");
     }
 
+    let human = env.run(&["obs-status"])?;
+    assert_eq!(human.code, 0, "{human:?}");
+    let human = shown(&env, pid, &human.stdout);
+    assert!(human.starts_with("backend: embedded (pid [PID], binary "), "{human}");
+    let tempo = human.lines().find(|l| l.starts_with("  tempo ")).unwrap_or_default();
+    assert!(tempo.contains(" http://127.0.0.1:[OBS_TEMPO_PORT]/ready ") && tempo.ends_with(" ready"), "{human}");
+    assert!(human.contains("\n  traces   items "), "{human}");
+
     let logs = env.run(&["obs-logs", "--no-follow"])?;
     assert_eq!(logs.code, 0, "{logs:?}");
     assert!(logs.stdout.contains("obs-embedded"), "{logs:?}");

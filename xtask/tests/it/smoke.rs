@@ -58,3 +58,27 @@ fn nothing_listening_names_the_endpoint() -> Result<()> {
     assert_eq!(out.stdout, "");
     Ok(())
 }
+
+/// A signal that cannot be found fails on its own line and is named in the error; the others pass.
+#[test]
+fn unreachable_tempo_fails_the_trace_only() -> Result<()> {
+    let server = EmbeddedServer::start(&[])?;
+    let mut env = smoke_env(Some(&server))?;
+    let closed = test_support::free_port()?;
+    env.set("OBS_TEMPO_PORT", closed.to_string());
+    let out = env.run(&["obs-smoke", "--timeout", "1"])?;
+    assert_eq!(out.code, 1, "{out:?}");
+    let id = out.stdout.split_whitespace().nth(2).unwrap_or_default().to_string();
+    let lines: Vec<String> =
+        out.stdout.lines().skip(1).take(3).map(|l| crate::runtime_env::durations(l).replace(&id, "[ID]")).collect();
+    assert_eq!(
+        lines,
+        [
+            "trace  FAIL  [DUR]  Tempo search: connection refused".to_string(),
+            "log    PASS  [DUR]  1 line(s) for trace_id [ID]".to_string(),
+            "metric PASS  [DUR]  peak_trade_smoke_total{smoke_run_id=\"[ID]\"} = 1".to_string(),
+        ]
+    );
+    assert_eq!(out.stderr, format!("error: smoke check failed for: trace (trace id {id})\n"));
+    Ok(())
+}
