@@ -46,7 +46,7 @@ export async function render(view, _match, signal) {
   error.textContent = [...new Set([found, counts].filter((r) => r.status === 'rejected').map((r) => r.reason.message))].join('\n');
   if (counts.status === 'fulfilled') {
     const points = (counts.value.result || []).flatMap((r) => r.values.map(([t, v]) => [t * 1000, Number(v)]));
-    fill(volume, h('div', { class: 'muted' }, `Log volume (lines per ${step}s)`), barChart(points, { from: range.from, to: range.to, stepMs: step * 1000 }));
+    fill(volume, h('div', { class: 'muted' }, `Log volume (lines per ${stepText(step)})`), barChart(points, { from: range.from, to: range.to, stepMs: step * 1000 }));
   }
   volume.parentElement.hidden = counts.status === 'rejected';
   if (found.status === 'fulfilled') fill(lines, logLines(found.value));
@@ -63,6 +63,8 @@ async function metricQuery(query, range, { error, volume, lines }, signal) {
     if (!signal.aborted) error.textContent = err.message;
   }
 }
+
+const stepText = (s) => (s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`);
 
 /** Every line of a query_range answer, newest first. */
 function logLines(data) {

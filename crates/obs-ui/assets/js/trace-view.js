@@ -9,7 +9,7 @@ import { spanDetails } from './span-details.js';
 /** The Logs page URL showing this trace's log lines. */
 export function logsLink(service, traceId, startMs, durationMs) {
   const query = `{service_name="${service}"} | trace_id="${traceId}"`;
-  return link('/logs', { query, from: Math.floor(startMs - 3.6e6), to: Math.ceil(startMs + durationMs + 3.6e6) });
+  return link('/logs', { query, from: Math.floor(startMs - 9e5), to: Math.ceil(startMs + durationMs + 9e5) });
 }
 
 export async function render(view, [rawId], signal) {
