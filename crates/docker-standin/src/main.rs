@@ -6,6 +6,8 @@
 //!   first rule that matches supplies `DOCKER_STANDIN_<n>_STDOUT`, `_STDERR` and `_EXIT`.
 //! - Otherwise `DOCKER_STANDIN_STDOUT`, `DOCKER_STANDIN_STDERR` and `DOCKER_STANDIN_EXIT`
 //!   (exit code 0 when unset).
+//! - `_DELAY_MS` (per rule or default) makes it wait that long before answering, like a daemon
+//!   that hangs.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -23,6 +25,7 @@ struct Answer {
     stdout: String,
     stderr: String,
     exit: u8,
+    delay_ms: u64,
 }
 
 /// Picks the answer for `line` from the variables visible through `lookup`.
@@ -41,10 +44,18 @@ fn answer(line: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<Answer,
             raw.trim().parse::<u8>().map_err(|_| format!("{scope}_EXIT={raw:?} is not an exit code (0-255)"))?
         }
     };
+    let delay_ms = match lookup(&format!("{scope}_DELAY_MS")) {
+        None => 0,
+        Some(raw) => raw
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{scope}_DELAY_MS={raw:?} is not a number of milliseconds"))?,
+    };
     Ok(Answer {
         stdout: lookup(&format!("{scope}_STDOUT")).unwrap_or_default(),
         stderr: lookup(&format!("{scope}_STDERR")).unwrap_or_default(),
         exit,
+        delay_ms,
     })
 }
 
@@ -65,6 +76,7 @@ fn main() -> ExitCode {
     let result = record(&line).and_then(|()| answer(&line, |name| std::env::var(name).ok()));
     match result {
         Ok(found) => {
+            std::thread::sleep(std::time::Duration::from_millis(found.delay_ms));
             print!("{}", found.stdout);
             eprint!("{}", found.stderr);
             ExitCode::from(found.exit)
@@ -90,7 +102,7 @@ mod tests {
     #[test]
     fn defaults_answer_without_rules() {
         let got = answer("info", vars(&[("DOCKER_STANDIN_STDOUT", "hi")])).unwrap();
-        assert_eq!(got, Answer { stdout: "hi".into(), stderr: String::new(), exit: 0 });
+        assert_eq!(got, Answer { stdout: "hi".into(), stderr: String::new(), exit: 0, delay_ms: 0 });
     }
 
     /// The first matching rule wins; later rules and the defaults are not consulted.

@@ -57,6 +57,20 @@ fn auto_with_daemon_picks_docker() -> Result<()> {
     Ok(())
 }
 
+/// A daemon that hangs on `docker info` is given up on after a bounded wait; auto picks embedded.
+#[test]
+fn hanging_daemon_is_bounded() -> Result<()> {
+    let mut env = standin_env()?;
+    env.set("DOCKER_STANDIN_2_DELAY_MS", "30000");
+    let out = env.run(&["obs-up", "--dry-run"])?;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stderr,
+        "backend: embedded (no Docker daemon answered (`docker info` did not answer within 3s); pass --backend docker to insist)\n"
+    );
+    Ok(())
+}
+
 /// `--dry-run` prints the exact docker commands and runs none of them.
 #[test]
 fn dry_run_prints_commands_only() -> Result<()> {
