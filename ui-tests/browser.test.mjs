@@ -140,6 +140,11 @@ test('the obs example backtest trace nests its spans and links to its logs', asy
   const depths = await page.locator('[data-waterfall] .wf-row .wf-name').evaluateAll((rows) => rows.map((r) => parseInt(r.style.paddingLeft, 10)));
   assert.ok(depths.some((px) => px > depths[0]), `no nested span among ${depths.length} rows`);
   await shot('backtest-trace');
+  const rows = await page.locator('[data-waterfall] .wf-row').count();
+  await page.locator('[data-waterfall] .wf-row').first().locator('.tog').click();
+  assert.equal(await page.locator('[data-waterfall] .wf-row').count(), 1, 'collapsing the root hides its descendants');
+  await page.locator('[data-waterfall] .wf-row').first().locator('.tog').click();
+  assert.equal(await page.locator('[data-waterfall] .wf-row').count(), rows);
   await page.locator('[data-logs-link]').click();
   await page.locator('[data-log-line]').first().waitFor();
   await shot('backtest-logs');
