@@ -61,9 +61,12 @@ fn copy_executable(from: &Path, to: &Path) -> Result<()> {
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
     }
-    std::fs::copy(from, to).with_context(|| format!("copy {} to {}", from.display(), to.display()))?;
-    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o755))
-        .with_context(|| format!("make {} executable", to.display()))
+    // Copy beside the target, then rename over it: a plugin that is running cannot be overwritten.
+    let partial = to.with_extension("partial");
+    std::fs::copy(from, &partial).with_context(|| format!("copy {} to {}", from.display(), partial.display()))?;
+    std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("make {} executable", partial.display()))?;
+    std::fs::rename(&partial, to).with_context(|| format!("move {} to {}", partial.display(), to.display()))
 }
 
 /// The workspace root: the parent of the xtask package (tools install under it).
@@ -85,4 +88,25 @@ pub fn plan<'a>(sh: &'a Shell, root: &Path) -> Result<Vec<Step<'a>>> {
     steps.extend(venv::plan_compose_plugin(sh, root));
     steps.extend(node::plan(sh, root));
     Ok(steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The copy lands executable at the destination, replacing what was there, with no leftovers.
+    #[test]
+    fn copy_replaces_executable() -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir()?;
+        let (from, to) = (tmp.path().join("bin"), tmp.path().join("plugins/docker-compose"));
+        std::fs::write(&from, "new")?;
+        std::fs::create_dir_all(tmp.path().join("plugins"))?;
+        std::fs::write(&to, "#!/old/wrapper")?;
+        copy_executable(&from, &to)?;
+        assert_eq!(std::fs::read_to_string(&to)?, "new");
+        assert_eq!(std::fs::metadata(&to)?.permissions().mode() & 0o777, 0o755);
+        assert_eq!(std::fs::read_dir(tmp.path().join("plugins"))?.count(), 1);
+        Ok(())
+    }
 }
