@@ -74,7 +74,7 @@ function serviceRow(r, range) {
     h('td', { class: 'num' }, `${r.traces}${r.traces >= SAMPLE ? '+' : ''}`),
     h('td', { class: 'num' }, r.spans),
     h('td', { class: 'num' }, `${fmtNumber(r.spans / range.seconds)}/s`),
-    h('td', { class: 'num' }, r.spans ? h('span', { class: r.errors ? 'badge err' : '' }, `${fmtNumber((100 * r.errors) / r.spans)}%`) : '—'),
+    h('td', { class: 'num' }, r.spans ? h('span', { class: r.errors ? 'badge err' : '' }, `${((100 * r.errors) / r.spans).toFixed(r.errors ? 1 : 0)}%`) : '—'),
     h('td', { class: 'num' }, r.traces ? (r.p95 < 1 ? '<1ms' : fmtDuration(r.p95)) : '—'));
 }
 
