@@ -8,7 +8,7 @@ pub mod env;
 pub mod ports;
 pub mod tools;
 
-pub use ports::{Endpoints, Port, PORTS};
+pub use ports::{Endpoints, PORTS, Port};
 
 /// Compose project name; the collector container is `observability-otel-collector-1`.
 pub const COMPOSE_PROJECT: &str = "observability";

@@ -33,31 +33,99 @@ pub fn resolve_with(port: &Port, lookup: impl Fn(&str) -> Option<String>) -> Res
     match lookup(port.env) {
         None => Ok(port.default),
         Some(raw) if raw.trim().is_empty() => Ok(port.default),
-        Some(raw) => raw.trim().parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(|| {
-            format!("{}={raw:?} is not a port number; set it to a value from 1 to 65535", port.env)
-        }),
+        Some(raw) => raw
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| format!("{}={raw:?} is not a port number; set it to a value from 1 to 65535", port.env)),
     }
 }
 
 /// Grafana (docker) or the embedded web UI.
-pub const GRAFANA: Port = Port { key: "grafana", label: "Grafana", compose_service: "grafana", container_port: 3000, default: 3000, env: "OBS_GRAFANA_PORT", scheme: "http" };
+pub const GRAFANA: Port = Port {
+    key: "grafana",
+    label: "Grafana",
+    compose_service: "grafana",
+    container_port: 3000,
+    default: 3000,
+    env: "OBS_GRAFANA_PORT",
+    scheme: "http",
+};
 /// Loki HTTP API.
-pub const LOKI: Port = Port { key: "loki", label: "Loki", compose_service: "loki", container_port: 3100, default: 3100, env: "OBS_LOKI_PORT", scheme: "http" };
+pub const LOKI: Port = Port {
+    key: "loki",
+    label: "Loki",
+    compose_service: "loki",
+    container_port: 3100,
+    default: 3100,
+    env: "OBS_LOKI_PORT",
+    scheme: "http",
+};
 /// Tempo HTTP API.
-pub const TEMPO: Port = Port { key: "tempo", label: "Tempo", compose_service: "tempo", container_port: 3200, default: 3200, env: "OBS_TEMPO_PORT", scheme: "http" };
+pub const TEMPO: Port = Port {
+    key: "tempo",
+    label: "Tempo",
+    compose_service: "tempo",
+    container_port: 3200,
+    default: 3200,
+    env: "OBS_TEMPO_PORT",
+    scheme: "http",
+};
 /// OTLP over gRPC.
-pub const OTLP_GRPC: Port = Port { key: "otlp-grpc", label: "OTLP gRPC", compose_service: "otel-collector", container_port: 4317, default: 4317, env: "OBS_OTLP_GRPC_PORT", scheme: "grpc" };
+pub const OTLP_GRPC: Port = Port {
+    key: "otlp-grpc",
+    label: "OTLP gRPC",
+    compose_service: "otel-collector",
+    container_port: 4317,
+    default: 4317,
+    env: "OBS_OTLP_GRPC_PORT",
+    scheme: "grpc",
+};
 /// OTLP over HTTP.
-pub const OTLP_HTTP: Port = Port { key: "otlp-http", label: "OTLP HTTP", compose_service: "otel-collector", container_port: 4318, default: 4318, env: "OBS_OTLP_HTTP_PORT", scheme: "http" };
+pub const OTLP_HTTP: Port = Port {
+    key: "otlp-http",
+    label: "OTLP HTTP",
+    compose_service: "otel-collector",
+    container_port: 4318,
+    default: 4318,
+    env: "OBS_OTLP_HTTP_PORT",
+    scheme: "http",
+};
 /// The collector's Prometheus exporter (metrics in text exposition format).
-pub const COLLECTOR_METRICS: Port = Port { key: "collector-metrics", label: "Collector metrics", compose_service: "otel-collector", container_port: 8889, default: 8889, env: "OBS_COLLECTOR_METRICS_PORT", scheme: "http" };
+pub const COLLECTOR_METRICS: Port = Port {
+    key: "collector-metrics",
+    label: "Collector metrics",
+    compose_service: "otel-collector",
+    container_port: 8889,
+    default: 8889,
+    env: "OBS_COLLECTOR_METRICS_PORT",
+    scheme: "http",
+};
 /// Prometheus HTTP API.
-pub const PROMETHEUS: Port = Port { key: "prometheus", label: "Prometheus", compose_service: "prometheus", container_port: 9090, default: 9090, env: "OBS_PROMETHEUS_PORT", scheme: "http" };
+pub const PROMETHEUS: Port = Port {
+    key: "prometheus",
+    label: "Prometheus",
+    compose_service: "prometheus",
+    container_port: 9090,
+    default: 9090,
+    env: "OBS_PROMETHEUS_PORT",
+    scheme: "http",
+};
 /// The collector's health_check extension (docker backend only).
-pub const COLLECTOR_HEALTH: Port = Port { key: "collector-health", label: "Collector health", compose_service: "otel-collector", container_port: 13133, default: 13133, env: "OBS_COLLECTOR_HEALTH_PORT", scheme: "http" };
+pub const COLLECTOR_HEALTH: Port = Port {
+    key: "collector-health",
+    label: "Collector health",
+    compose_service: "otel-collector",
+    container_port: 13133,
+    default: 13133,
+    env: "OBS_COLLECTOR_HEALTH_PORT",
+    scheme: "http",
+};
 
 /// Every published port, in access-table order.
-pub const PORTS: [Port; 8] = [GRAFANA, LOKI, TEMPO, OTLP_GRPC, OTLP_HTTP, COLLECTOR_METRICS, PROMETHEUS, COLLECTOR_HEALTH];
+pub const PORTS: [Port; 8] =
+    [GRAFANA, LOKI, TEMPO, OTLP_GRPC, OTLP_HTTP, COLLECTOR_METRICS, PROMETHEUS, COLLECTOR_HEALTH];
 
 /// Resolved bind address and host ports: what every client connects to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,4 +12,4 @@ pub const PROMTOOL: &str = "promtool";
 /// The real scraper used to prove our exposition is readable.
 pub const PROMETHEUS: &str = "prometheus";
 /// How to get every tool above in one step.
-pub const INSTALL_HINT: &str = "run `cargo xtask ci` (or `cargo xtask install-tools`) to install the test tools";
+pub const INSTALL_HINT: &str = "run `cargo xtask ci` to install the test tools (it installs them before it tests)";
