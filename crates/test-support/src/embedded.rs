@@ -8,6 +8,8 @@ use obs_stack::{Endpoints, PORTS, env::OBS_BIND};
 
 use crate::{free_port, target_dir, workspace_root};
 
+const EXITED_EARLY: &str = "obs-embedded exited before it was ready";
+
 /// A running embedded backend; killed on drop.
 pub struct EmbeddedServer {
     child: Child,
@@ -33,15 +35,30 @@ pub fn build_binary() -> Result<std::path::PathBuf> {
 
 impl EmbeddedServer {
     /// Starts the server on fresh ports with `extra_args`, waiting until Tempo's `/ready` answers 200.
+    ///
+    /// A free port can be taken by another test between choosing it and binding it; the server
+    /// then exits naming the port, and this tries again on new ports (three times at most).
     pub fn start(extra_args: &[&str]) -> Result<Self> {
         let binary = build_binary()?;
+        let mut last = None;
+        for _ in 0..3 {
+            match Self::start_once(&binary, extra_args) {
+                Ok(server) => return Ok(server),
+                Err(err) if err.to_string().contains(EXITED_EARLY) => last = Some(err),
+                Err(err) => return Err(err),
+            }
+        }
+        Err(last.unwrap_or_else(|| anyhow::anyhow!("obs-embedded did not start")))
+    }
+
+    fn start_once(binary: &std::path::Path, extra_args: &[&str]) -> Result<Self> {
         let mut env = vec![(OBS_BIND.to_string(), "127.0.0.1".to_string())];
         for port in PORTS {
             env.push((port.env.to_string(), free_port()?.to_string()));
         }
         let endpoints = Endpoints::from_lookup(|name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
             .map_err(anyhow::Error::msg)?;
-        let child = Command::new(&binary)
+        let child = Command::new(binary)
             .args(extra_args)
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())
@@ -60,7 +77,7 @@ impl EmbeddedServer {
         let mut last = String::from("no answer yet");
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait()? {
-                bail!("obs-embedded exited before it was ready ({status})");
+                bail!("{EXITED_EARLY} ({status})");
             }
             match agent.get(&url).call() {
                 Ok(resp) if resp.status() == 200 => return Ok(()),
