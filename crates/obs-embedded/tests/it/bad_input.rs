@@ -9,7 +9,7 @@ use prost::Message;
 use test_support::embedded::EmbeddedServer;
 
 use crate::otlp_build::{hex, span, traces};
-use crate::{Answer, get, post, status};
+use crate::{Answer, enc, get, post, status};
 
 const PROTOBUF: (&str, &str) = ("content-type", "application/x-protobuf");
 const JSON: (&str, &str) = ("content-type", "application/json");
@@ -60,6 +60,15 @@ fn garbage_protobuf_is_400() {
         rpc.message
     );
     assert_nothing_lost(&server);
+    assert_eq!(requests(&server, "invalid"), "1");
+    assert_eq!(requests(&server, "accepted"), "1");
+}
+
+/// `obs_embedded_requests_total` for OTLP/HTTP traces with `outcome`, through the Prometheus API.
+fn requests(server: &EmbeddedServer, outcome: &str) -> String {
+    let query = format!("obs_embedded_requests_total{{protocol=\"http\",signal=\"traces\",outcome=\"{outcome}\"}}");
+    let answer = get(&format!("{}/api/v1/query?query={}", server.url(ports::PROMETHEUS), enc(&query))).json();
+    answer["data"]["result"][0]["value"][1].as_str().unwrap_or_else(|| panic!("{answer}")).to_string()
 }
 
 /// Malformed JSON is 400 with a JSON google.rpc.Status.
