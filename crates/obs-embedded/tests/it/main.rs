@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod caps;
+mod grpc;
 mod lifecycle;
 mod listeners;
 mod otlp_build;
