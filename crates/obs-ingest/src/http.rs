@@ -17,7 +17,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use bytes::Bytes;
 
-pub use answer::{RpcStatus, error_response, success_response};
+pub use answer::{RETRY_AFTER_SECONDS, RpcStatus, error_response, success_response};
 pub use decode::{Format, decode, format_of, inflate, too_large};
 pub use signal::OtlpSignal;
 

@@ -1,5 +1,5 @@
 //! OTLP/gRPC on :4317: the Trace, Logs and Metrics services (gzip accepted, messages capped
-//! at the request limit). A refusal is `UNAVAILABLE`, which exporters retry; rejected items
+//! at the request limit). A refusal is `UNAVAILABLE` with RetryInfo, which exporters retry; rejected items
 //! are a partial success.
 
 use obs_ingest::Refusal;
@@ -61,7 +61,7 @@ impl Otlp {
 
 /// `UNAVAILABLE` (retryable) with the same message the HTTP 503 carries.
 fn unavailable(signal: &'static str, refusal: Refusal) -> Status {
-    Status::unavailable(HttpError::Refused { signal, refusal }.message())
+    super::retry::unavailable(HttpError::Refused { signal, refusal }.message())
 }
 
 #[tonic::async_trait]

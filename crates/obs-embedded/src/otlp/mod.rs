@@ -4,6 +4,7 @@
 
 pub mod grpc;
 pub mod http;
+pub mod retry;
 
 use obs_ingest::http::OtlpSignal;
 use obs_ingest::{IngestOutcome, Refusal};
