@@ -12,7 +12,7 @@ use obs_ingest::{StoreLimits, StoreStats};
 
 pub use intern::{Interner, Sym};
 pub use segment::{Decoded, Segment};
-pub use write::NewEntry;
+pub use write::{NewEntry, trace_prefix};
 
 /// Distinct values per metadata key that are interned; beyond it values are stored inline.
 const VALUES_INTERNED_PER_KEY: u32 = 4096;
@@ -42,6 +42,8 @@ pub struct Inner {
     pub contexts: Vec<Vec<(Sym, Sym)>>,
     context_ids: HashMap<Vec<(Sym, Sym)>, u32>,
     interned_per_key: HashMap<Sym, u32>,
+    /// Which symbols were ever a record attribute's key.
+    attr_keys: Vec<bool>,
     /// Segments, oldest first.
     pub segments: VecDeque<Segment>,
     limits: StoreLimits,
@@ -63,6 +65,7 @@ impl Inner {
             contexts: Vec::new(),
             context_ids: HashMap::new(),
             interned_per_key: HashMap::new(),
+            attr_keys: Vec::new(),
             segments: VecDeque::new(),
             limits,
             items: 0,
@@ -98,6 +101,20 @@ impl Inner {
         self.contexts.push(key.clone());
         self.context_ids.insert(key, id);
         id
+    }
+
+    /// Whether some record has an attribute with this key.
+    pub fn is_attr_key(&self, sym: Sym) -> bool {
+        self.attr_keys.get(sym as usize).copied().unwrap_or(false)
+    }
+
+    /// Remembers an attribute key.
+    fn note_attr_key(&mut self, sym: Sym) {
+        let i = sym as usize;
+        if i >= self.attr_keys.len() {
+            self.attr_keys.resize(i + 1, false);
+        }
+        self.attr_keys[i] = true;
     }
 
     /// Counts refused records.

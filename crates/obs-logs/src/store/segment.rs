@@ -23,6 +23,8 @@ pub struct EncodedEntry<'a> {
     pub severity_number: u8,
     /// Detected level byte.
     pub level: u8,
+    /// The first 8 bytes of its trace id, for the segment's trace index.
+    pub trace_prefix: Option<u64>,
     /// The rest, in [`codec`] form.
     pub blob: &'a [u8],
 }
@@ -44,6 +46,12 @@ pub struct Segment {
     pub level: Vec<u8>,
     /// Variable parts, back to back.
     pub blob: Vec<u8>,
+    /// Trace index: first 8 bytes of each trace id (sorted once sealed) ...
+    trace_keys: Vec<u64>,
+    /// ... and the record holding it.
+    trace_records: Vec<u16>,
+    /// Whether full (and its trace index sorted).
+    sealed: bool,
     /// First record not yet evicted.
     pub head: usize,
     /// Smallest timestamp ever appended.
@@ -69,6 +77,9 @@ impl Segment {
             severity: Vec::with_capacity(SEGMENT_RECORDS),
             level: Vec::with_capacity(SEGMENT_RECORDS),
             blob: Vec::with_capacity(SEGMENT_RECORDS * 64),
+            trace_keys: Vec::new(),
+            trace_records: Vec::new(),
+            sealed: false,
             head: 0,
             min_ts: i64::MAX,
             max_ts: i64::MIN,
@@ -99,6 +110,10 @@ impl Segment {
         self.level.push(entry.level);
         self.blob.extend_from_slice(entry.blob);
         self.end.push(u32::try_from(self.blob.len()).unwrap_or(u32::MAX));
+        if let Some(prefix) = entry.trace_prefix {
+            self.trace_keys.push(prefix);
+            self.trace_records.push(u16::try_from(self.ts.len() - 1).unwrap_or(u16::MAX));
+        }
         self.min_ts = self.min_ts.min(entry.ts);
         self.max_ts = self.max_ts.max(entry.ts);
         FIXED_RECORD_BYTES + entry.blob.len() as u64
@@ -107,6 +122,27 @@ impl Segment {
     /// Gives back spare capacity once the segment is full.
     pub fn seal(&mut self) {
         self.blob.shrink_to_fit();
+        let mut pairs: Vec<(u64, u16)> =
+            self.trace_keys.iter().copied().zip(self.trace_records.iter().copied()).collect();
+        pairs.sort_unstable();
+        self.trace_keys = pairs.iter().map(|p| p.0).collect();
+        self.trace_records = pairs.iter().map(|p| p.1).collect();
+        self.sealed = true;
+    }
+
+    /// Live records whose trace id starts with these 8 bytes, in order.
+    pub fn with_trace(&self, prefix: u64) -> Vec<usize> {
+        let mut out: Vec<usize> = if self.sealed {
+            let from = self.trace_keys.partition_point(|k| *k < prefix);
+            let to = self.trace_keys.partition_point(|k| *k <= prefix);
+            self.trace_records[from..to].iter().map(|&i| i as usize).collect()
+        } else {
+            let hits = self.trace_keys.iter().zip(&self.trace_records).filter(|(k, _)| **k == prefix);
+            hits.map(|(_, &i)| i as usize).collect()
+        };
+        out.retain(|&i| i >= self.head);
+        out.sort_unstable();
+        out
     }
 
     /// The variable bytes of record `i`.
@@ -128,6 +164,8 @@ impl Segment {
             + self.severity.capacity()
             + self.level.capacity()
             + self.blob.capacity()
+            + self.trace_keys.capacity() * 8
+            + self.trace_records.capacity() * 2
     }
 }
 

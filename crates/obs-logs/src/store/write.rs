@@ -51,6 +51,7 @@ impl Inner {
             context,
             severity_number: entry.severity_number,
             level: entry.level as u8,
+            trace_prefix: entry.trace_id.map(|t| trace_prefix(&t)),
             blob: &blob,
         };
         if let Some(segment) = self.segments.back_mut() {
@@ -106,6 +107,7 @@ impl Inner {
         codec::put_varint(out, entry.attrs.len() as u64);
         for (key, value) in entry.attrs {
             let key = self.interner.intern(key);
+            self.note_attr_key(key);
             codec::put_varint(out, u64::from(key));
             let stored = self.store_value(key, value);
             codec::put_value(out, stored);
@@ -124,4 +126,13 @@ impl Inner {
         }
         StoredValue::Inline(value.as_bytes())
     }
+}
+
+/// The first 8 bytes of a trace id as a number (the segment trace index key).
+pub fn trace_prefix(trace: &[u8]) -> u64 {
+    let mut first = [0u8; 8];
+    for (dst, src) in first.iter_mut().zip(trace) {
+        *dst = *src;
+    }
+    u64::from_be_bytes(first)
 }

@@ -6,7 +6,7 @@ use std::collections::BinaryHeap;
 use super::pipeline::{Parsed, Pipeline};
 use super::view::View;
 use crate::logql::ast::{LogExpr, Matcher};
-use crate::store::Inner;
+use crate::store::{Inner, Segment};
 
 /// What a log query asks for.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +50,33 @@ impl Ord for Ranked {
 impl PartialOrd for Ranked {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
+    }
+}
+
+/// The records of a segment a query looks at: all live ones, or those the trace index names.
+pub enum Candidates {
+    /// Every live record.
+    Range(std::ops::Range<usize>),
+    /// Records with the wanted trace id prefix.
+    List(std::vec::IntoIter<usize>),
+}
+
+impl Iterator for Candidates {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Candidates::Range(r) => r.next(),
+            Candidates::List(l) => l.next(),
+        }
+    }
+}
+
+/// The candidates of a segment for a pipeline.
+pub fn candidates(seg: &Segment, trace: Option<u64>) -> Candidates {
+    match trace {
+        Some(prefix) => Candidates::List(seg.with_trace(prefix).into_iter()),
+        None => Candidates::Range(Inner::live_range(seg)),
     }
 }
 
@@ -100,6 +127,7 @@ pub fn select(inner: &Inner, log: &LogExpr, params: LogParams) -> Vec<Hit> {
     };
     let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(params.limit + 1);
     let mut parsed = Parsed::new();
+    let trace = pipeline.required_trace();
     for s in segment_order(inner, params.start, params.end, params.forward) {
         let seg = &inner.segments[s];
         if heap.len() >= params.limit
@@ -110,7 +138,7 @@ pub fn select(inner: &Inner, log: &LogExpr, params: LogParams) -> Vec<Hit> {
                 break;
             }
         }
-        for i in Inner::live_range(seg) {
+        for i in candidates(seg, trace) {
             let ts = seg.ts[i];
             if ts < params.start || ts >= params.end || !streams[seg.stream[i] as usize] {
                 continue;

@@ -2,6 +2,7 @@
 //! build series over a step grid.
 
 mod aggregate;
+pub mod hash;
 pub mod logs;
 pub mod parsers;
 pub mod pipeline;

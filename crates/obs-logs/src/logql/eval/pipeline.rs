@@ -69,6 +69,24 @@ impl Pipeline {
         Pipeline { stages }
     }
 
+    /// The trace id every passing record must have (a top-level `| trace_id="..."`), as the
+    /// segment trace index key.
+    pub fn required_trace(&self) -> Option<u64> {
+        self.stages.iter().find_map(|stage| match stage {
+            Compiled::Filter(Filter::Id { builtin: Builtin::TraceId, negate: false, expected: Some(e) })
+                if e.len() == 16 =>
+            {
+                Some(crate::store::trace_prefix(e))
+            }
+            _ => None,
+        })
+    }
+
+    /// Whether a parser stage may add labels.
+    pub fn has_parser(&self) -> bool {
+        self.stages.iter().any(|s| matches!(s, Compiled::Json | Compiled::Logfmt))
+    }
+
     /// Whether a record passes; parsed labels are left in `parsed`.
     pub fn run(&self, view: &mut View<'_>, parsed: &mut Parsed) -> bool {
         parsed.clear();

@@ -2,12 +2,11 @@
 //! matching the pipeline are grouped into series (optionally projected straight onto a `sum`
 //! grouping) and counted in the window `(t - range, t]` at every step.
 
-use std::collections::HashMap;
-
-use super::logs::{matching_streams, segment_order};
+use super::hash::FastMap;
+use super::logs::{candidates, matching_streams, segment_order};
 use super::parsers::ERROR_LABEL;
 use super::pipeline::{Parsed, Pipeline, with_value};
-use super::view::{Field, View};
+use super::view::{Builtin, Field, View};
 use super::{Grid, MAX_SERIES, Series};
 use crate::logql::QueryError;
 use crate::logql::ast::{LogExpr, RangeFn};
@@ -24,10 +23,95 @@ pub enum Projection<'a> {
     Without(&'a [String]),
 }
 
-/// Samples of one series: (timestamp, line bytes).
+/// One series' running counts: difference arrays over the steps, so a record costs O(1)
+/// whatever the range/step ratio.
 struct Samples {
     labels: Vec<(String, String)>,
-    points: Vec<(i64, u32)>,
+    counts: Vec<i64>,
+    bytes: Vec<i64>,
+}
+
+impl Samples {
+    fn new(labels: Vec<(String, String)>, steps: usize, need_bytes: bool) -> Self {
+        Samples { labels, counts: vec![0; steps + 1], bytes: if need_bytes { vec![0; steps + 1] } else { Vec::new() } }
+    }
+
+    /// Counts a record at `ts` in every step whose window `(t - range, t]` holds it.
+    fn add(&mut self, grid: &Grid, range: i64, ts: i64, len: u32) {
+        let steps = (self.counts.len() - 1) as i64;
+        let step = grid.step.max(1);
+        let first = if ts <= grid.start { 0 } else { (ts - grid.start + step - 1) / step };
+        let last = ((ts + range - 1 - grid.start).div_euclid(step)).min(steps - 1);
+        if first > last || last < 0 {
+            return;
+        }
+        let (first, last) = (first as usize, last as usize);
+        self.counts[first] += 1;
+        self.counts[last + 1] -= 1;
+        if !self.bytes.is_empty() {
+            self.bytes[first] += i64::from(len);
+            self.bytes[last + 1] -= i64::from(len);
+        }
+    }
+
+    /// The value at each step (None where the window is empty).
+    fn values(&self, func: RangeFn, range: i64) -> Vec<Option<f64>> {
+        let seconds = range as f64 / 1e9;
+        let (mut count, mut bytes) = (0i64, 0i64);
+        (0..self.counts.len() - 1)
+            .map(|k| {
+                count += self.counts[k];
+                bytes += self.bytes.get(k).copied().unwrap_or(0);
+                (count > 0).then(|| match func {
+                    RangeFn::Count => count as f64,
+                    RangeFn::Rate => count as f64 / seconds,
+                    RangeFn::Bytes => bytes as f64,
+                    RangeFn::BytesRate => bytes as f64 / seconds,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Series being collected: identity key to slot.
+struct Collector<'p> {
+    index: FastMap<String, usize>,
+    series: Vec<Samples>,
+    key: String,
+    projection: Projection<'p>,
+    by_fields: Vec<Field>,
+    steps: usize,
+    need_bytes: bool,
+}
+
+impl Collector<'_> {
+    /// The slot of a record's series, creating it (within [`MAX_SERIES`]).
+    fn slot(&mut self, view: &mut View<'_>, parsed: &Parsed) -> Result<usize, QueryError> {
+        let labels = series_key(view, parsed, self.projection, &self.by_fields, &mut self.key);
+        if let Some(&slot) = self.index.get(self.key.as_str()) {
+            return Ok(slot);
+        }
+        if self.series.len() >= MAX_SERIES {
+            return Err(QueryError::Bad(format!(
+                "maximum of series ({MAX_SERIES}) reached for a single query; aggregate with sum by (...) or narrow \
+                 the selector"
+            )));
+        }
+        let labels = labels.unwrap_or_else(|| full_labels(view, parsed, self.projection, &self.by_fields));
+        self.index.insert(self.key.clone(), self.series.len());
+        self.series.push(Samples::new(labels, self.steps, self.need_bytes));
+        Ok(self.series.len() - 1)
+    }
+}
+
+/// Whether a `by` field's value is fixed by a record's stream, shared metadata, level and
+/// severity number (so series slots can be memoized on those).
+fn memo_safe(inner: &Inner, field: &Field) -> bool {
+    match field.builtin {
+        Some(Builtin::Level | Builtin::SeverityNumber) => true,
+        Some(_) => false,
+        None => field.sym.is_none_or(|sym| !inner.is_attr_key(sym)),
+    }
 }
 
 /// Evaluates a range aggregation over the grid.
@@ -51,13 +135,26 @@ pub fn eval(
         }
         _ => Vec::new(),
     };
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut series: Vec<Samples> = Vec::new();
+    let memo_ok = matches!(projection, Projection::By(_))
+        && !pipeline.has_parser()
+        && by_fields.iter().all(|f| memo_safe(inner, f));
+    let mut memo: FastMap<(u64, u16), usize> = FastMap::default();
+    let need_bytes = matches!(func, RangeFn::Bytes | RangeFn::BytesRate);
+    let steps = grid.steps().len();
+    let mut collector = Collector {
+        index: FastMap::default(),
+        series: Vec::new(),
+        key: String::new(),
+        projection,
+        by_fields,
+        steps,
+        need_bytes,
+    };
+    let trace = pipeline.required_trace();
     let mut parsed = Parsed::new();
-    let mut key = String::new();
     for s in segment_order(inner, lo.saturating_add(1), hi.saturating_add(1), true) {
         let seg = &inner.segments[s];
-        for i in Inner::live_range(seg) {
+        for i in candidates(seg, trace) {
             let ts = seg.ts[i];
             if ts <= lo || ts > hi || !streams[seg.stream[i] as usize] {
                 continue;
@@ -69,28 +166,28 @@ pub fn eval(
             if let Some((_, err)) = parsed.iter().find(|(k, _)| k == ERROR_LABEL) {
                 return Err(pipeline_error(err));
             }
-            let labels = series_key(&mut view, &parsed, projection, &by_fields, &mut key);
-            let slot = match index.get(key.as_str()) {
-                Some(&slot) => slot,
-                None => {
-                    if series.len() >= MAX_SERIES {
-                        return Err(QueryError::Bad(format!(
-                            "maximum of series ({MAX_SERIES}) reached for a single query; aggregate with sum by (...) \
-                             or narrow the selector"
-                        )));
+            let slot = if memo_ok {
+                let key = (
+                    (u64::from(seg.stream[i]) << 32) | u64::from(seg.context[i]),
+                    (u16::from(seg.level[i]) << 8) | u16::from(seg.severity[i]),
+                );
+                match memo.get(&key) {
+                    Some(&slot) => slot,
+                    None => {
+                        let slot = collector.slot(&mut view, &parsed)?;
+                        memo.insert(key, slot);
+                        slot
                     }
-                    let labels = labels.unwrap_or_else(|| full_labels(&mut view, &parsed, projection, &by_fields));
-                    index.insert(key.clone(), series.len());
-                    series.push(Samples { labels, points: Vec::new() });
-                    series.len() - 1
                 }
+            } else {
+                collector.slot(&mut view, &parsed)?
             };
-            let len = u32::try_from(view.line().len()).unwrap_or(u32::MAX);
-            series[slot].points.push((ts, len));
+            let len = if need_bytes { u32::try_from(view.line().len()).unwrap_or(u32::MAX) } else { 0 };
+            collector.series[slot].add(grid, range, ts, len);
         }
     }
-    let steps = grid.steps();
-    Ok(series.into_iter().map(|s| Series { labels: s.labels, points: sweep(func, range, &steps, s.points) }).collect())
+    let series = collector.series.into_iter();
+    Ok(series.map(|s| Series { points: s.values(func, range), labels: s.labels }).collect())
 }
 
 fn pipeline_error(err: &str) -> QueryError {
@@ -161,50 +258,32 @@ fn full_labels(
     labels
 }
 
-/// Values at each step from a series' samples.
-fn sweep(func: RangeFn, range: i64, steps: &[i64], mut points: Vec<(i64, u32)>) -> Vec<Option<f64>> {
-    points.sort_unstable_by_key(|p| p.0);
-    let mut prefix = Vec::with_capacity(points.len() + 1);
-    prefix.push(0u64);
-    for p in &points {
-        prefix.push(prefix[prefix.len() - 1] + u64::from(p.1));
-    }
-    let seconds = range as f64 / 1e9;
-    let (mut lo, mut hi) = (0usize, 0usize);
-    steps
-        .iter()
-        .map(|&t| {
-            while hi < points.len() && points[hi].0 <= t {
-                hi += 1;
-            }
-            while lo < hi && points[lo].0 <= t.saturating_sub(range) {
-                lo += 1;
-            }
-            (hi > lo).then(|| {
-                let count = (hi - lo) as f64;
-                let bytes = (prefix[hi] - prefix[lo]) as f64;
-                match func {
-                    RangeFn::Count => count,
-                    RangeFn::Rate => count / seconds,
-                    RangeFn::Bytes => bytes,
-                    RangeFn::BytesRate => bytes / seconds,
-                }
-            })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn values(func: RangeFn, range: i64, grid: Grid, points: &[(i64, u32)]) -> Vec<Option<f64>> {
+        let mut samples = Samples::new(Vec::new(), grid.steps().len(), true);
+        for (ts, len) in points {
+            samples.add(&grid, range, *ts, *len);
+        }
+        samples.values(func, range)
+    }
+
     /// Windows are (t - range, t]: a sample at t counts, one at t - range does not.
     #[test]
     fn windows() {
-        let points = vec![(10, 5), (20, 5), (30, 5)];
-        let values = sweep(RangeFn::Count, 10, &[5, 10, 20, 30, 40, 45], points.clone());
-        assert_eq!(values, vec![None, Some(1.0), Some(1.0), Some(1.0), None, None]);
-        let values = sweep(RangeFn::Bytes, 20, &[30], points);
-        assert_eq!(values, vec![Some(10.0)]);
+        let points = [(10, 5), (20, 5), (30, 5)];
+        let grid = Grid { start: 0, end: 45, step: 5 };
+        let counts = values(RangeFn::Count, 10, grid, &points);
+        let expected: Vec<Option<f64>> =
+            [0., 0., 1., 1., 1., 1., 1., 1., 0., 0.].iter().map(|c| (*c > 0.0).then_some(*c)).collect();
+        assert_eq!(counts, expected);
+        assert_eq!(values(RangeFn::Bytes, 20, Grid { start: 30, end: 30, step: 1 }, &points), vec![Some(10.0)]);
+        assert_eq!(
+            values(RangeFn::Count, 100, Grid { start: 5, end: 45, step: 20 }, &points),
+            vec![None, Some(2.0), Some(3.0)]
+        );
+        assert_eq!(values(RangeFn::Rate, 10_000_000_000, Grid::instant(30), &points), vec![Some(0.3)]);
     }
 }
