@@ -35,7 +35,7 @@ pub struct Cli {
     /// Most bytes the log store holds
     #[arg(long, env = OBS_MAX_LOG_BYTES, default_value_t = config::DEFAULT_MAX_LOG_BYTES)]
     pub max_log_bytes: u64,
-    /// Most metric series held; the least recently written are evicted past it
+    /// Most metric series held; the oldest are evicted past it
     #[arg(long, env = OBS_MAX_SERIES, default_value_t = config::DEFAULT_MAX_SERIES)]
     pub max_series: u64,
     /// How long metric samples are kept, in seconds

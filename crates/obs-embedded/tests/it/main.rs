@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod caps;
+mod cli;
 mod grpc;
 mod lifecycle;
 mod listeners;
