@@ -89,7 +89,8 @@ impl ObsConfigBuilder {
         self
     }
 
-    /// Exporter to use (else OTLP with `OTEL_EXPORTER_OTLP_PROTOCOL`, default `http/protobuf`).
+    /// Exporter to use (else `OTEL_TRACES_EXPORTER`: `otlp` (default, with `OTEL_EXPORTER_OTLP_PROTOCOL`,
+    /// default `http/protobuf`), `console` or `none`).
     pub fn exporter(mut self, exporter: Exporter) -> Self {
         self.config.exporter = Some(exporter);
         self

@@ -85,6 +85,19 @@ impl ObsGuard {
         &self.settings
     }
 
+    pub(crate) fn providers(&self) -> Option<&Providers> {
+        self.providers.as_ref()
+    }
+
+    /// A meter of this pipeline (a no-op meter when telemetry is off or shut down).
+    pub fn meter(&self, name: &'static str) -> opentelemetry::metrics::Meter {
+        use opentelemetry::metrics::MeterProvider as _;
+        match &self.providers {
+            Some(providers) => providers.meter.meter(name),
+            None => opentelemetry::metrics::noop::NoopMeterProvider::new().meter(name),
+        }
+    }
+
     /// Counts so far.
     pub fn report(&self) -> ExportReport {
         let s = &self.stats;

@@ -36,11 +36,41 @@ pub fn init_otel(config: impl Into<ObsConfig>) -> Result<ObsGuard> {
     result
 }
 
+/// A pipeline that is built but not installed: its `dispatch` is used with
+/// `tracing::dispatcher::with_default` (tests, benchmarks, programs composing their own setup).
+pub struct Pipeline {
+    /// The bridge subscriber (`Dispatch::none()` for exporter `None`).
+    pub dispatch: tracing::Dispatch,
+    /// Flushes and shuts the pipeline down; its [`ObsGuard::meter`] gives this pipeline's meters.
+    pub guard: ObsGuard,
+}
+
+/// Builds a pipeline from `config` without touching any global state.
+pub fn pipeline(config: impl Into<ObsConfig>) -> Result<Pipeline> {
+    let settings = config.into().resolve().context("resolve the telemetry configuration")?;
+    build(settings)
+}
+
 fn start(settings: ResolvedConfig) -> Result<ObsGuard> {
+    let Pipeline { dispatch, guard } = build(settings)?;
+    let Some(providers) = guard.providers() else { return Ok(guard) };
+    tracing::dispatcher::set_global_default(dispatch).context(
+        "install the tracing subscriber: another global subscriber is already set; let init_otel install the only one",
+    )?;
+    global::set_tracer_provider(providers.tracer.clone());
+    global::set_meter_provider(providers.meter.clone());
+    global::set_text_map_propagator(TraceContextPropagator::new());
+    Ok(guard)
+}
+
+fn build(settings: ResolvedConfig) -> Result<Pipeline> {
     let stats = PipelineStats::default();
     let resource = build_resource(&settings);
     let (providers, runtime) = match settings.exporter {
-        Exporter::None => return Ok(ObsGuard::new(None, None, stats, settings)),
+        Exporter::None => {
+            let guard = ObsGuard::new(None, None, stats, settings);
+            return Ok(Pipeline { dispatch: tracing::Dispatch::none(), guard });
+        }
         Exporter::Console => {
             let providers = Providers::build(
                 &resource,
@@ -67,11 +97,6 @@ fn start(settings: ResolvedConfig) -> Result<ObsGuard> {
             (providers, Some(runtime))
         }
     };
-    tracing::subscriber::set_global_default(subscriber(&providers, settings.level)).context(
-        "install the tracing subscriber: another global subscriber is already set; let init_otel install the only one",
-    )?;
-    global::set_tracer_provider(providers.tracer.clone());
-    global::set_meter_provider(providers.meter.clone());
-    global::set_text_map_propagator(TraceContextPropagator::new());
-    Ok(ObsGuard::new(Some(providers), runtime, stats, settings))
+    let dispatch = tracing::Dispatch::new(subscriber(&providers, settings.level));
+    Ok(Pipeline { dispatch, guard: ObsGuard::new(Some(providers), runtime, stats, settings) })
 }

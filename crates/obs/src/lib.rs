@@ -27,7 +27,7 @@ mod telemetry;
 pub use config::{Exporter, ObsConfig, ObsConfigBuilder, ParentRoot, Protocol, SamplerChoice};
 pub use guard::{ExportFailure, ExportReport, ObsGuard};
 pub use ids::{TraceIds, trace_ids};
-pub use init::init_otel;
+pub use init::{Pipeline, init_otel, pipeline};
 pub use lake::{InstrumentedStore, LakeClient, instrument_lake};
 pub use settings::{ResolvedConfig, Signal};
 pub use telemetry::layers::EXPORT_CRATES;

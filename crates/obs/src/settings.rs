@@ -91,7 +91,7 @@ impl ObsConfig {
         let exporter = match (disabled, self.exporter) {
             (true, _) => Exporter::None,
             (false, Some(chosen)) => chosen,
-            (false, None) => Exporter::Otlp(protocol_from_env(get(OTEL_EXPORTER_OTLP_PROTOCOL).as_deref())?),
+            (false, None) => exporter_from_env(get(OTEL_TRACES_EXPORTER).as_deref(), get(OTEL_EXPORTER_OTLP_PROTOCOL))?,
         };
         let endpoints = match exporter {
             Exporter::Otlp(protocol) => signal_endpoints(self.endpoint.as_deref(), protocol, &get, &lookup)?,
@@ -123,6 +123,15 @@ impl ObsConfig {
             resource_attributes,
             level: self.level.unwrap_or(tracing::Level::INFO),
         })
+    }
+}
+
+fn exporter_from_env(name: Option<&str>, protocol: Option<String>) -> Result<Exporter> {
+    match name {
+        None | Some("otlp") => Ok(Exporter::Otlp(protocol_from_env(protocol.as_deref())?)),
+        Some("console") => Ok(Exporter::Console),
+        Some("none") => Ok(Exporter::None),
+        Some(other) => bail!("{OTEL_TRACES_EXPORTER}={other:?} is not supported; use otlp, console or none"),
     }
 }
 

@@ -137,3 +137,14 @@ fn timeouts_from_env() {
     assert_eq!(resolved.export_timeout, Duration::from_millis(2500));
     assert_eq!(resolved.shutdown_timeout, Duration::from_millis(3500));
 }
+
+/// OTEL_TRACES_EXPORTER picks console or none when the code does not choose; unknown values are named.
+#[test]
+fn exporter_variable() {
+    let console = named().build().resolve_with(env(&[(OTEL_TRACES_EXPORTER, "console")])).unwrap();
+    assert_eq!(console.exporter, Exporter::Console);
+    let none = named().build().resolve_with(env(&[(OTEL_TRACES_EXPORTER, "none")])).unwrap();
+    assert_eq!(none.exporter, Exporter::None);
+    let err = named().build().resolve_with(env(&[(OTEL_TRACES_EXPORTER, "zipkin")])).unwrap_err();
+    assert!(err.to_string().contains("use otlp, console or none"), "{err}");
+}

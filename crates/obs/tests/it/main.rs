@@ -1,0 +1,68 @@
+//! The `backtest` example as a developer runs it: built once, run with only the standard
+//! variables set, against the real embedded backend and against broken collectors.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod backend;
+mod backtest;
+mod refusing;
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// What one run printed and how it ended.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Builds the example once per test process (a no-op when fresh).
+fn example_binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "--package", "obs", "--example", "backtest"])
+            .current_dir(test_support::workspace_root())
+            .status()
+            .unwrap();
+        assert!(status.success(), "cargo build --package obs --example backtest failed: {status}");
+        test_support::target_dir().join("debug/examples/backtest")
+    })
+}
+
+/// Runs the example with only `env` set, killing it (and failing) if it outlives `limit`.
+pub fn backtest(args: &[&str], env: &[(&str, &str)], limit: Duration) -> Run {
+    let mut child = Command::new(example_binary())
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!("backtest {args:?} did not finish within {limit:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
+    Run {
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// The `--json` line: (trace id, bars, trades).
+pub fn summary(run: &Run) -> (String, u64, u64) {
+    assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    (json["trace_id"].as_str().unwrap().to_string(), json["bars"].as_u64().unwrap(), json["trades"].as_u64().unwrap())
+}
