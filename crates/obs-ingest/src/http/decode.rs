@@ -37,10 +37,10 @@ pub fn format_of(headers: &HeaderMap) -> Result<Format, HttpError> {
     match essence.as_str() {
         "application/x-protobuf" | "application/protobuf" => Ok(Format::Protobuf),
         "application/json" => Ok(Format::Json),
-        _ => Err(HttpError::UnsupportedMediaType(format!(
-            "unsupported Content-Type {:?}; send application/x-protobuf or application/json",
-            raw.unwrap_or_default()
-        ))),
+        _ => Err(HttpError::UnsupportedMediaType(match raw {
+            Some(raw) => format!("unsupported Content-Type {raw:?}; send application/x-protobuf or application/json"),
+            None => "missing Content-Type; send application/x-protobuf or application/json".to_string(),
+        })),
     }
 }
 

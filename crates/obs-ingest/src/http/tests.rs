@@ -157,6 +157,10 @@ async fn unsupported_media_is_415() {
     assert_eq!(rpc.message, "unsupported Content-Type \"text/plain\"; send application/x-protobuf or application/json");
     let resp = handle_bytes(&headers("application/json", Some("br")), Bytes::new(), LIMIT, accept_all(&mut None));
     assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (status, _, bytes) = body_of(handle_bytes(&HeaderMap::new(), Bytes::new(), LIMIT, accept_all(&mut None))).await;
+    let rpc: RpcStatus = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(rpc.message, "missing Content-Type; send application/x-protobuf or application/json");
 }
 
 /// A store refusal is 503 with Retry-After and an UNAVAILABLE status body.
