@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use obs_ingest::IngestOutcome;
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
 
 use crate::labels::{self, ResourceMapping};
@@ -80,22 +81,26 @@ fn store_record(inner: &mut Inner, stream: u32, context: u32, record: &LogRecord
     let trace_id = id_bytes::<16>(&record.trace_id, "trace")?;
     let span_id = id_bytes::<8>(&record.span_id, "span")?;
     let line = record.body.as_ref().map_or(Cow::Borrowed(""), labels::value_text);
-    let mut attrs: Vec<(String, String)> = Vec::with_capacity(record.attributes.len() + 2);
+    let mut attrs: Vec<(Cow<str>, Cow<str>)> = Vec::with_capacity(record.attributes.len() + 2);
     for kv in &record.attributes {
-        if let Some(value) = &kv.value {
-            labels::push_attribute(&mut attrs, &kv.key, value);
+        let Some(value) = &kv.value else { continue };
+        if matches!(value.value, Some(Value::KvlistValue(_))) {
+            let mut flat = Vec::new();
+            labels::push_attribute(&mut flat, &kv.key, value);
+            attrs.extend(flat.into_iter().map(|(k, v)| (Cow::Owned(k), Cow::Owned(v))));
+        } else {
+            attrs.push((labels::sanitize(&kv.key), labels::value_text(value)));
         }
     }
     if record.dropped_attributes_count != 0 {
-        attrs.push(("dropped_attributes_count".to_owned(), record.dropped_attributes_count.to_string()));
+        attrs
+            .push((Cow::Borrowed("dropped_attributes_count"), Cow::Owned(record.dropped_attributes_count.to_string())));
     }
     if !record.event_name.is_empty() {
-        attrs.push(("event_name".to_owned(), record.event_name.clone()));
+        attrs.push((Cow::Borrowed("event_name"), Cow::Borrowed(record.event_name.as_str())));
     }
-    let pairs = attrs.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let pairs = attrs.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
     let level = level::detect(record.severity_number, &record.severity_text, pairs, &line);
-    let attrs: Vec<(Cow<str>, Cow<str>)> =
-        attrs.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str()))).collect();
     let entry = NewEntry {
         ts,
         observed: (time != 0 && observed != 0).then_some(observed),

@@ -3,6 +3,7 @@
 //! The interface below (new, ingest, stats, router) is what obs-embedded calls; keep it.
 
 pub mod api;
+pub mod hash;
 pub mod ingest;
 pub mod labels;
 pub mod level;

@@ -82,7 +82,7 @@ fn range(store: &LogStore, params: &Params, categorize: bool, started: Instant) 
     match query {
         Query::Log(log) => {
             let hits = select(&inner, &log, LogParams { start, end, limit, forward });
-            let result = render::streams(&inner, &hits, categorize, forward);
+            let result = render::streams(&inner, &hits, &log.dropped_labels(), categorize, forward);
             let bytes = result.iter().flat_map(|s| &s.values).map(entry_bytes).sum();
             let summary = Summary { exec_seconds: started.elapsed().as_secs_f64(), returned: hits.len() as u64, bytes };
             let data = QueryData {

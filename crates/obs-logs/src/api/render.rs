@@ -189,16 +189,27 @@ pub struct Categories<'a> {
 /// Groups hits into streams: by index labels when categorized, else by all labels (metadata
 /// and parsed labels merged in, which splits streams). Streams are ordered by their label
 /// text, descending for backward queries.
-pub fn streams<'a>(inner: &'a Inner, hits: &'a [Hit], categorize: bool, forward: bool) -> Vec<StreamOut<'a>> {
+pub fn streams<'a>(
+    inner: &'a Inner,
+    hits: &'a [Hit],
+    dropped: &[String],
+    categorize: bool,
+    forward: bool,
+) -> Vec<StreamOut<'a>> {
+    let kept = |k: &Cow<str>| !dropped.iter().any(|d| d == k);
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<(String, StreamOut<'a>)> = Vec::new();
     for hit in hits {
         let Some(seg) = inner.segments.get(hit.seg) else { continue };
         let mut view = View::new(inner, seg, hit.i);
-        let labels: BTreeMap<Cow<str>, Cow<str>> =
-            view.labels().into_iter().map(|(k, v)| (Cow::Borrowed(k), Cow::Borrowed(v))).collect();
+        let labels: BTreeMap<Cow<str>, Cow<str>> = view
+            .labels()
+            .into_iter()
+            .map(|(k, v)| (Cow::Borrowed(k), Cow::Borrowed(v)))
+            .filter(|(k, _)| kept(k))
+            .collect();
         let metadata: BTreeMap<Cow<str>, Cow<str>> =
-            view.metadata().into_iter().filter(|(_, v)| !v.is_empty()).collect();
+            view.metadata().into_iter().filter(|(k, v)| !v.is_empty() && kept(k)).collect();
         let parsed: BTreeMap<Cow<str>, Cow<str>> =
             hit.parsed.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str()))).collect();
         let line = String::from_utf8_lossy(view.line());

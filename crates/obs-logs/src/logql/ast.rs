@@ -20,6 +20,14 @@ pub struct LogExpr {
     pub stages: Vec<Stage>,
 }
 
+impl LogExpr {
+    /// Every label name a `drop` stage removes.
+    pub fn dropped_labels(&self) -> Vec<String> {
+        let drops = self.stages.iter().filter_map(|s| if let Stage::Drop(names) = s { Some(names) } else { None });
+        drops.flatten().cloned().collect()
+    }
+}
+
 /// A label matcher (`name op "value"`).
 #[derive(Debug, Clone)]
 pub struct Matcher {
@@ -89,6 +97,8 @@ pub enum Stage {
     Logfmt,
     /// A label filter.
     Filter(LabelFilter),
+    /// `| drop a, b`: labels removed from the answer (parsed ones at once).
+    Drop(Vec<String>),
 }
 
 /// Numeric comparison operators.

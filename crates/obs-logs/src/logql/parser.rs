@@ -10,8 +10,8 @@ use super::lexer::{Tok, Token, tokenize};
 use super::{ParseError, QueryError};
 
 /// Pipeline stages Loki has and we do not evaluate.
-const UNSUPPORTED_STAGES: [&str; 10] =
-    ["line_format", "label_format", "drop", "keep", "unwrap", "pattern", "regexp", "unpack", "decolorize", "distinct"];
+const UNSUPPORTED_STAGES: [&str; 9] =
+    ["line_format", "label_format", "keep", "unwrap", "pattern", "regexp", "unpack", "decolorize", "distinct"];
 
 /// Functions Loki has and we do not evaluate.
 const UNSUPPORTED_FUNCS: [&str; 19] = [
@@ -214,6 +214,10 @@ impl Parser {
             return Err(QueryError::Unsupported(format!("the `{name}` stage")));
         }
         match name.as_str() {
+            "drop" if !is_comparison(self.peek_at(1)) => {
+                self.next();
+                self.drop_stage()
+            }
             "json" | "logfmt" if !is_comparison(self.peek_at(1)) => {
                 self.next();
                 if matches!(self.peek(), Tok::Ident(_) | Tok::Sub) && !self.at_keyword() {
@@ -222,6 +226,21 @@ impl Parser {
                 Ok(if name == "json" { Stage::Json } else { Stage::Logfmt })
             }
             _ => Ok(Stage::Filter(self.filter_or()?)),
+        }
+    }
+
+    /// `drop a, b, c` (plain names only).
+    fn drop_stage(&mut self) -> Result<Stage, QueryError> {
+        let mut names = vec![self.ident("IDENTIFIER")?];
+        loop {
+            if is_comparison(self.peek()) {
+                return Err(QueryError::Unsupported("`drop` with label matchers".into()));
+            }
+            if self.peek() != &Tok::Comma {
+                return Ok(Stage::Drop(names));
+            }
+            self.next();
+            names.push(self.ident("IDENTIFIER")?);
         }
     }
 

@@ -1,8 +1,9 @@
 //! Interned strings: label names and values, metadata keys and low-cardinality metadata values
 //! are stored once and referred to by a `u32` symbol.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use crate::hash::FastMap;
 
 /// A symbol: the index of an interned string.
 pub type Sym = u32;
@@ -10,7 +11,7 @@ pub type Sym = u32;
 /// Strings stored once, looked up both ways.
 #[derive(Debug, Default)]
 pub struct Interner {
-    ids: HashMap<Arc<str>, Sym>,
+    ids: FastMap<Arc<str>, Sym>,
     strings: Vec<Arc<str>>,
 }
 

@@ -6,9 +6,11 @@ pub mod intern;
 pub mod segment;
 mod write;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use obs_ingest::{StoreLimits, StoreStats};
+
+use crate::hash::FastMap;
 
 pub use intern::{Interner, Sym};
 pub use segment::{Decoded, Segment};
@@ -37,11 +39,11 @@ pub struct Inner {
     pub interner: Interner,
     /// Streams by id.
     pub streams: Vec<Stream>,
-    stream_ids: HashMap<Vec<(Sym, Sym)>, u32>,
+    stream_ids: FastMap<Vec<(Sym, Sym)>, u32>,
     /// Metadata shared by many records (resource and scope), by id.
     pub contexts: Vec<Vec<(Sym, Sym)>>,
-    context_ids: HashMap<Vec<(Sym, Sym)>, u32>,
-    interned_per_key: HashMap<Sym, u32>,
+    context_ids: FastMap<Vec<(Sym, Sym)>, u32>,
+    interned_per_key: FastMap<Sym, u32>,
     /// Which symbols were ever a record attribute's key.
     attr_keys: Vec<bool>,
     /// Segments, oldest first.
@@ -61,10 +63,10 @@ impl Inner {
         Inner {
             interner: Interner::default(),
             streams: Vec::new(),
-            stream_ids: HashMap::new(),
+            stream_ids: FastMap::default(),
             contexts: Vec::new(),
-            context_ids: HashMap::new(),
-            interned_per_key: HashMap::new(),
+            context_ids: FastMap::default(),
+            interned_per_key: FastMap::default(),
             attr_keys: Vec::new(),
             segments: VecDeque::new(),
             limits,
@@ -186,3 +188,6 @@ impl Inner {
         self.segments.iter().map(Segment::heap_bytes).sum::<usize>() + self.interner.heap_bytes()
     }
 }
+
+#[cfg(test)]
+mod tests;

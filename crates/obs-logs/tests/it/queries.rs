@@ -138,3 +138,23 @@ fn index_stats_and_detected_labels() {
         json!([{"label": "service_name", "cardinality": 1}, {"label": "source", "cardinality": 1}])
     );
 }
+
+/// Grafana's log-volume query shape (`| drop __error__`, `sum by (level, detected_level)`) works;
+/// without the drop a parser error fails the metric query, as in Loki.
+#[test]
+fn log_volume_query_and_parser_errors() {
+    let (server, _) = loaded_server();
+    let q = format!("sum by (level, detected_level) (count_over_time({SELECTOR} | json | drop __error__ [1m]))");
+    let body = server.json(&format!("/loki/api/v1/query_range?query={}&step=60s", enc(&q)), &[]);
+    let levels: Vec<&str> = body["data"]["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["metric"]["detected_level"].as_str())
+        .collect();
+    assert_eq!(levels, vec!["error", "info", "unknown"]);
+    let q = format!("sum(count_over_time({SELECTOR} | json [1m]))");
+    let (status, _, body) = server.get(&format!("/loki/api/v1/query?query={}", enc(&q)), &[]);
+    assert_eq!(status, 400);
+    assert!(body.contains("JSONParserErr") && body.contains("__error__"), "{body}");
+}

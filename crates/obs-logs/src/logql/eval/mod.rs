@@ -2,7 +2,6 @@
 //! build series over a step grid.
 
 mod aggregate;
-pub mod hash;
 pub mod logs;
 pub mod parsers;
 pub mod pipeline;

@@ -25,6 +25,7 @@ enum Compiled {
     Json,
     Logfmt,
     Filter(Filter),
+    Drop(Vec<String>),
 }
 
 enum Filter {
@@ -64,6 +65,7 @@ impl Pipeline {
                 Stage::Json => Compiled::Json,
                 Stage::Logfmt => Compiled::Logfmt,
                 Stage::Filter(f) => Compiled::Filter(compile_filter(inner, f)),
+                Stage::Drop(names) => Compiled::Drop(names.clone()),
             })
             .collect();
         Pipeline { stages }
@@ -105,6 +107,10 @@ impl Pipeline {
                     true
                 }
                 Compiled::Filter(f) => f.holds(view, parsed),
+                Compiled::Drop(names) => {
+                    parsed.retain(|(k, _)| !names.contains(k));
+                    true
+                }
             };
             if !pass {
                 return false;

@@ -2,12 +2,12 @@
 //! matching the pipeline are grouped into series (optionally projected straight onto a `sum`
 //! grouping) and counted in the window `(t - range, t]` at every step.
 
-use super::hash::FastMap;
 use super::logs::{candidates, matching_streams, segment_order};
 use super::parsers::ERROR_LABEL;
 use super::pipeline::{Parsed, Pipeline, with_value};
 use super::view::{Builtin, Field, View};
 use super::{Grid, MAX_SERIES, Series};
+use crate::hash::FastMap;
 use crate::logql::QueryError;
 use crate::logql::ast::{LogExpr, RangeFn};
 use crate::store::Inner;
@@ -80,6 +80,7 @@ struct Collector<'p> {
     key: String,
     projection: Projection<'p>,
     by_fields: Vec<Field>,
+    dropped: Vec<String>,
     steps: usize,
     need_bytes: bool,
 }
@@ -87,7 +88,7 @@ struct Collector<'p> {
 impl Collector<'_> {
     /// The slot of a record's series, creating it (within [`MAX_SERIES`]).
     fn slot(&mut self, view: &mut View<'_>, parsed: &Parsed) -> Result<usize, QueryError> {
-        let labels = series_key(view, parsed, self.projection, &self.by_fields, &mut self.key);
+        let labels = series_key(view, parsed, self.projection, &self.by_fields, &self.dropped, &mut self.key);
         if let Some(&slot) = self.index.get(self.key.as_str()) {
             return Ok(slot);
         }
@@ -97,7 +98,8 @@ impl Collector<'_> {
                  the selector"
             )));
         }
-        let labels = labels.unwrap_or_else(|| full_labels(view, parsed, self.projection, &self.by_fields));
+        let labels =
+            labels.unwrap_or_else(|| full_labels(view, parsed, self.projection, &self.by_fields, &self.dropped));
         self.index.insert(self.key.clone(), self.series.len());
         self.series.push(Samples::new(labels, self.steps, self.need_bytes));
         Ok(self.series.len() - 1)
@@ -125,12 +127,14 @@ pub fn eval(
 ) -> Result<Vec<Series>, QueryError> {
     let streams = matching_streams(inner, &log.matchers);
     let pipeline = Pipeline::compile(inner, log);
+    let dropped = log.dropped_labels();
     let (lo, hi) = (grid.start.saturating_sub(range), grid.end);
     let by_fields: Vec<Field> = match projection {
         Projection::By(names) => {
             let mut names = names.to_vec();
             names.sort();
             names.dedup();
+            names.retain(|n| !dropped.contains(n));
             names.iter().map(|n| Field::resolve(inner, n)).collect()
         }
         _ => Vec::new(),
@@ -147,6 +151,7 @@ pub fn eval(
         key: String::new(),
         projection,
         by_fields,
+        dropped,
         steps,
         need_bytes,
     };
@@ -202,6 +207,7 @@ fn series_key(
     parsed: &Parsed,
     projection: Projection<'_>,
     by_fields: &[Field],
+    dropped: &[String],
     key: &mut String,
 ) -> Option<Vec<(String, String)>> {
     key.clear();
@@ -218,7 +224,7 @@ fn series_key(
         }
         return None;
     }
-    let labels = full_labels(view, parsed, projection, by_fields);
+    let labels = full_labels(view, parsed, projection, by_fields, dropped);
     for (k, v) in &labels {
         key.push_str(k);
         key.push('\u{1}');
@@ -234,6 +240,7 @@ fn full_labels(
     parsed: &Parsed,
     projection: Projection<'_>,
     by_fields: &[Field],
+    dropped: &[String],
 ) -> Vec<(String, String)> {
     let mut labels: Vec<(String, String)> = Vec::new();
     if let Projection::By(_) = projection {
@@ -252,7 +259,7 @@ fn full_labels(
     if let Projection::Without(names) = projection {
         labels.retain(|(k, _)| !names.contains(k));
     }
-    labels.retain(|(_, v)| !v.is_empty());
+    labels.retain(|(k, v)| !v.is_empty() && !dropped.contains(k));
     labels.sort();
     labels.dedup_by(|a, b| a.0 == b.0);
     labels

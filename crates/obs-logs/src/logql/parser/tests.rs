@@ -54,6 +54,16 @@ fn metric_queries() {
     assert!(matches!(*rhs, MetricExpr::Binary { op: BinOp::Mul, .. }));
 }
 
+/// `drop` takes a list of names; Grafana's log-volume query parses.
+#[test]
+fn drop_stage() {
+    let q = parse(r#"sum by (level, detected_level) (count_over_time({a="b"} | drop __error__, x [1m]))"#);
+    let Ok(Query::Metric(MetricExpr::Agg { inner, .. })) = q else { panic!("{q:?}") };
+    let MetricExpr::Range { log, .. } = *inner else { panic!("not a range aggregation") };
+    assert_eq!(log.dropped_labels(), vec!["__error__".to_owned(), "x".to_owned()]);
+    assert!(err(r#"{a="b"} | drop x="y""#).contains("unsupported"));
+}
+
 /// Syntax errors point at the offending column.
 #[test]
 fn syntax_errors() {

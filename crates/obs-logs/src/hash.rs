@@ -1,5 +1,6 @@
-//! A fast, non-cryptographic hasher for the evaluator's short-lived maps (keys come from the
-//! store, not from an attacker choosing collisions per request).
+//! A fast, non-cryptographic hasher for the store's interner and the evaluator's maps. Keys
+//! are local telemetry on a loopback development backend, so a fixed-seed hash is acceptable
+//! here (it would not be for a server exposed to untrusted clients).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
