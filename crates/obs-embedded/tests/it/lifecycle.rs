@@ -47,7 +47,8 @@ fn sigterm_exits_zero() {
     assert_eq!(status.code(), Some(0));
 }
 
-/// A request still being sent when shutdown begins is refused with 503, Retry-After and an
+/// A request whose body is still being sent when shutdown begins (the server has answered
+/// `100 Continue`, so its handler is reading) is refused with 503, Retry-After and an
 /// UNAVAILABLE status, so the client keeps the data and retries; the server still exits 0.
 #[test]
 fn ingest_during_shutdown_is_503() {
@@ -57,23 +58,35 @@ fn ingest_during_shutdown_is_503() {
     let mut conn = TcpStream::connect(&addr).unwrap();
     conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let head = format!(
-        "POST /v1/traces HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-protobuf\r\nContent-Length: {}\r\n\r\n",
+        "POST /v1/traces HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-protobuf\r\nContent-Length: {}\r\n\
+         Expect: 100-continue\r\n\r\n",
         body.len()
     );
     conn.write_all(head.as_bytes()).unwrap();
-    conn.write_all(&body[..1]).unwrap();
+    let interim = read_until_blank_line(&mut conn);
+    assert!(interim.starts_with("HTTP/1.1 100 Continue"), "the handler reads the body: {interim}");
     server.terminate().unwrap();
     poll("the OTLP HTTP listener to close", Duration::from_secs(10), || {
         Ok(TcpStream::connect_timeout(&addr.parse()?, Duration::from_millis(200)).is_err().then_some(()))
     })
     .unwrap();
-    conn.write_all(&body[1..]).unwrap();
+    conn.write_all(&body).unwrap();
     let reply = read_response(&mut conn);
     assert!(reply.starts_with("HTTP/1.1 503 Service Unavailable\r\n"), "{reply}");
     assert!(reply.to_ascii_lowercase().contains("\r\nretry-after: 1\r\n"), "{reply}");
     assert!(reply.contains("the server is shutting down; retry once it is back"), "{reply}");
     let started = Instant::now();
     assert_eq!(server.wait_exit(Duration::from_secs(20)).unwrap().code(), Some(0), "after {:?}", started.elapsed());
+}
+
+/// Reads up to the blank line ending an interim (1xx) response's head.
+fn read_until_blank_line(conn: &mut TcpStream) -> String {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap() == 1 {
+        buf.push(byte[0]);
+    }
+    String::from_utf8_lossy(&buf).to_string()
 }
 
 /// Reads one HTTP/1.1 response (headers and a Content-Length body) as lossy text.
