@@ -158,3 +158,37 @@ fn log_volume_query_and_parser_errors() {
     assert_eq!(status, 400);
     assert!(body.contains("JSONParserErr") && body.contains("__error__"), "{body}");
 }
+
+/// Grouping by an attribute, an index label and the level gives the same counts on the
+/// memoized path as label-by-label grouping would.
+#[test]
+fn sum_by_attribute_and_label() {
+    let (server, _) = loaded_server();
+    let instant = |q: &str| -> Vec<(Value, String)> {
+        let body = server.json(&format!("/loki/api/v1/query?query={}", enc(q)), &[]);
+        body["data"]["result"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| (s["metric"].clone(), s["value"][1].as_str().unwrap_or("").to_owned()))
+            .collect()
+    };
+    let q = format!("sum by (order_id, source) (count_over_time({SELECTOR}[10m]))");
+    assert_eq!(
+        instant(&q),
+        vec![(json!({"order_id": "A-1001"}), "2".to_owned()), (json!({"source": "push"}), "1".to_owned())]
+    );
+    let q = format!(
+        "count(count_over_time({SELECTOR}[10m])) + sum without (detected_level) (count_over_time({SELECTOR}[10m])) * 0"
+    );
+    assert_eq!(server.get(&format!("/loki/api/v1/query?query={}", enc(&q)), &[]).0, 200);
+    let q = format!("sum by (order_side, detected_level) (bytes_over_time({SELECTOR}[10m]))");
+    assert_eq!(
+        instant(&q),
+        vec![
+            (json!({"detected_level": "error"}), "34".to_owned()),
+            (json!({"detected_level": "info", "order_side": "buy"}), "21".to_owned()),
+            (json!({"detected_level": "unknown"}), "41".to_owned()),
+        ]
+    );
+}

@@ -3,6 +3,7 @@
 
 mod aggregate;
 pub mod logs;
+mod memo;
 pub mod parsers;
 pub mod pipeline;
 pub mod range;

@@ -3,9 +3,10 @@
 //! grouping) and counted in the window `(t - range, t]` at every step.
 
 use super::logs::{candidates, matching_streams, segment_order};
+use super::memo::Memo;
 use super::parsers::ERROR_LABEL;
 use super::pipeline::{Parsed, Pipeline, with_value};
-use super::view::{Builtin, Field, View};
+use super::view::{Field, View};
 use super::{Grid, MAX_SERIES, Series};
 use crate::hash::FastMap;
 use crate::logql::QueryError;
@@ -106,16 +107,6 @@ impl Collector<'_> {
     }
 }
 
-/// Whether a `by` field's value is fixed by a record's stream, shared metadata, level and
-/// severity number (so series slots can be memoized on those).
-fn memo_safe(inner: &Inner, field: &Field) -> bool {
-    match field.builtin {
-        Some(Builtin::Level | Builtin::SeverityNumber) => true,
-        Some(_) => false,
-        None => field.sym.is_none_or(|sym| !inner.is_attr_key(sym)),
-    }
-}
-
 /// Evaluates a range aggregation over the grid.
 pub fn eval(
     inner: &Inner,
@@ -139,10 +130,8 @@ pub fn eval(
         }
         _ => Vec::new(),
     };
-    let memo_ok = matches!(projection, Projection::By(_))
-        && !pipeline.has_parser()
-        && by_fields.iter().all(|f| memo_safe(inner, f));
-    let mut memo: FastMap<(u64, u16), usize> = FastMap::default();
+    let by = matches!(projection, Projection::By(_)).then_some(by_fields.as_slice());
+    let mut memo = Memo::new(inner, by, pipeline.has_parser());
     let need_bytes = matches!(func, RangeFn::Bytes | RangeFn::BytesRate);
     let steps = grid.steps().len();
     let mut collector = Collector {
@@ -171,21 +160,16 @@ pub fn eval(
             if let Some((_, err)) = parsed.iter().find(|(k, _)| k == ERROR_LABEL) {
                 return Err(pipeline_error(err));
             }
-            let slot = if memo_ok {
-                let key = (
-                    (u64::from(seg.stream[i]) << 32) | u64::from(seg.context[i]),
-                    (u16::from(seg.level[i]) << 8) | u16::from(seg.severity[i]),
-                );
-                match memo.get(&key) {
-                    Some(&slot) => slot,
+            let slot = match memo.key(&mut view) {
+                Some(key) => match memo.get(&key) {
+                    Some(slot) => slot,
                     None => {
                         let slot = collector.slot(&mut view, &parsed)?;
                         memo.insert(key, slot);
                         slot
                     }
-                }
-            } else {
-                collector.slot(&mut view, &parsed)?
+                },
+                None => collector.slot(&mut view, &parsed)?,
             };
             let len = if need_bytes { u32::try_from(view.line().len()).unwrap_or(u32::MAX) } else { 0 };
             collector.series[slot].add(grid, range, ts, len);
