@@ -113,3 +113,25 @@ impl Traces {
         self.bytes
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Traces;
+
+    /// Pins that every inserted id stays findable while the table grows.
+    #[test]
+    fn find_after_growth() {
+        let mut traces = Traces::default();
+        let id = |t: u32| {
+            let mut id = (u128::from(t).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835) | 1).to_be_bytes();
+            id[0] |= 0x80;
+            id
+        };
+        for t in 0..200_000 {
+            let slot = traces.find_or_insert(&id(t));
+            traces.post(slot, t, 0, 0);
+        }
+        let missing = (0..200_000).filter(|&t| traces.find(&id(t)).is_none()).count();
+        assert_eq!(missing, 0);
+    }
+}
