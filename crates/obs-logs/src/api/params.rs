@@ -91,12 +91,12 @@ impl Params {
     pub fn step(&self, start: i64, end: i64) -> Result<i64, String> {
         let step = match self.get("step") {
             Some(raw) => parse_step(raw).map_err(|e| format!("invalid step parameter {raw:?}: {e}"))?,
-            None => (((end - start) / 1_000_000_000) / 250).max(1) * 1_000_000_000,
+            None => ((end.saturating_sub(start) / 1_000_000_000) / 250).max(1).saturating_mul(1_000_000_000),
         };
         if step <= 0 {
             return Err("zero or negative query resolution step widths are not accepted. Try a positive integer".into());
         }
-        if (end - start) / step > MAX_POINTS {
+        if end.saturating_sub(start) / step > MAX_POINTS {
             return Err(
                 "exceeded maximum resolution of 11,000 points per timeseries. Try increasing the value of the \
                         step parameter"

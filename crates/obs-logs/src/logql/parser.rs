@@ -39,6 +39,7 @@ const UNSUPPORTED_FUNCS: [&str; 19] = [
 /// Parses a query.
 pub fn parse(src: &str) -> Result<Query, QueryError> {
     let toks = tokenize(src)?;
+    check_nesting(&toks)?;
     let mut p = Parser { toks, pos: 0 };
     let query = if p.peek() == &Tok::LBrace {
         let log = p.log_expr()?;
@@ -476,6 +477,26 @@ impl Parser {
         self.expect(Tok::RParen, ") or ,")?;
         Ok(Some(Grouping { without, labels }))
     }
+}
+
+/// Most nesting (brackets, or signs in a row) a query may have: the parser recurses on it.
+const MAX_NESTING: usize = 64;
+
+/// Refuses queries nested deeper than [`MAX_NESTING`].
+fn check_nesting(toks: &[Token]) -> Result<(), ParseError> {
+    let (mut depth, mut signs) = (0usize, 0usize);
+    for t in toks {
+        match t.tok {
+            Tok::LParen | Tok::LBrace | Tok::LBracket => depth += 1,
+            Tok::RParen | Tok::RBrace | Tok::RBracket => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        signs = if t.tok == Tok::Sub { signs + 1 } else { 0 };
+        if depth > MAX_NESTING || signs > MAX_NESTING {
+            return Err(ParseError::at(t.line, t.col, format!("query nested more than {MAX_NESTING} levels deep")));
+        }
+    }
+    Ok(())
 }
 
 /// Builds a matcher, compiling its anchored pattern.

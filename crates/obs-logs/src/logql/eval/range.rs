@@ -41,8 +41,8 @@ impl Samples {
     fn add(&mut self, grid: &Grid, range: i64, ts: i64, len: u32) {
         let steps = (self.counts.len() - 1) as i64;
         let step = grid.step.max(1);
-        let first = if ts <= grid.start { 0 } else { (ts - grid.start + step - 1) / step };
-        let last = ((ts + range - 1 - grid.start).div_euclid(step)).min(steps - 1);
+        let first = if ts <= grid.start { 0 } else { ts.saturating_sub(grid.start).saturating_add(step - 1) / step };
+        let last = ts.saturating_add(range - 1).saturating_sub(grid.start).div_euclid(step).min(steps - 1);
         if first > last || last < 0 {
             return;
         }

@@ -103,3 +103,12 @@ fn unsupported_features() {
         assert!(e.contains("unsupported LogQL feature") && e.contains(what), "{src}: {e}");
     }
 }
+
+/// Absurdly deep nesting is an error, not a stack overflow.
+#[test]
+fn deep_nesting() {
+    let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    assert!(err(&deep).contains("nested more than"));
+    assert!(err(&format!("{}1", "-".repeat(100_000))).contains("nested more than"));
+    assert!(parse(&format!("{}1{}", "(".repeat(20), ")".repeat(20))).is_ok());
+}
