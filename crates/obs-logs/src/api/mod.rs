@@ -6,6 +6,7 @@ mod params;
 mod push;
 mod query;
 pub mod render;
+mod stats;
 
 use std::sync::Arc;
 

@@ -1,0 +1,84 @@
+//! Label filter expressions after a `|`: string matches, numeric, duration and byte-size
+//! comparisons, combined with `and`, `,`, `or` and parentheses.
+
+use super::{Parser, is_comparison, make_matcher};
+use crate::logql::QueryError;
+use crate::logql::ast::{CmpOp, LabelFilter, MatchOp};
+use crate::logql::lexer::Tok;
+
+impl Parser {
+    pub(super) fn filter_or(&mut self) -> Result<LabelFilter, QueryError> {
+        let mut lhs = self.filter_and()?;
+        while matches!(self.peek(), Tok::Ident(k) if k == "or") {
+            self.next();
+            let rhs = self.filter_and()?;
+            lhs = LabelFilter::Or(Box::new(lhs), Box::new(rhs));
+        }
+        Ok(lhs)
+    }
+
+    pub(super) fn filter_and(&mut self) -> Result<LabelFilter, QueryError> {
+        let mut lhs = self.filter_primary()?;
+        loop {
+            match self.peek() {
+                Tok::Comma => {
+                    self.next();
+                }
+                Tok::Ident(k) if k == "and" => {
+                    self.next();
+                }
+                Tok::Ident(_) if !self.at_keyword() && is_comparison(self.peek_at(1)) => {}
+                Tok::LParen => {}
+                _ => return Ok(lhs),
+            }
+            let rhs = self.filter_primary()?;
+            lhs = LabelFilter::And(Box::new(lhs), Box::new(rhs));
+        }
+    }
+
+    pub(super) fn filter_primary(&mut self) -> Result<LabelFilter, QueryError> {
+        if self.peek() == &Tok::LParen {
+            self.next();
+            let inner = self.filter_or()?;
+            self.expect(Tok::RParen, ")")?;
+            return Ok(inner);
+        }
+        let name = self.ident("IDENTIFIER")?;
+        let op_tok = self.next();
+        let negative = self.peek() == &Tok::Sub;
+        if negative {
+            self.next();
+        }
+        let sign = if negative { -1.0 } else { 1.0 };
+        let number = match self.peek() {
+            Tok::Number(n) | Tok::Bytes(n) => Some(sign * n),
+            Tok::Duration(ns) => Some(sign * *ns as f64 / 1e9),
+            _ => None,
+        };
+        if let Some(value) = number {
+            self.next();
+            let op = match op_tok {
+                Tok::Eq | Tok::EqEq => CmpOp::Eq,
+                Tok::Neq => CmpOp::Neq,
+                Tok::Gt => CmpOp::Gt,
+                Tok::Gte => CmpOp::Gte,
+                Tok::Lt => CmpOp::Lt,
+                Tok::Lte => CmpOp::Lte,
+                _ => return Err(self.back_unexpected(2, "a comparison operator").into()),
+            };
+            return Ok(LabelFilter::Num { name, op, value });
+        }
+        if matches!(self.peek(), Tok::Ident(f) if f == "ip") {
+            return Err(QueryError::Unsupported("ip() label filters".into()));
+        }
+        let op = match op_tok {
+            Tok::Eq => MatchOp::Eq,
+            Tok::Neq => MatchOp::Neq,
+            Tok::Re => MatchOp::Re,
+            Tok::Nre => MatchOp::Nre,
+            _ => return Err(self.back_unexpected(1, "=, !=, =~ or !~").into()),
+        };
+        let (value, at) = self.string("STRING, NUMBER, DURATION or BYTES")?;
+        Ok(LabelFilter::Str(make_matcher(name, op, value, at)?))
+    }
+}
