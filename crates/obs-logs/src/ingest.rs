@@ -89,7 +89,7 @@ fn store_record(inner: &mut Inner, stream: u32, context: u32, record: &LogRecord
             labels::push_attribute(&mut flat, &kv.key, value);
             attrs.extend(flat.into_iter().map(|(k, v)| (Cow::Owned(k), Cow::Owned(v))));
         } else {
-            attrs.push((labels::sanitize(&kv.key), labels::value_text(value)));
+            attrs.push((Cow::Borrowed(kv.key.as_str()), labels::value_text(value)));
         }
     }
     if record.dropped_attributes_count != 0 {

@@ -43,7 +43,10 @@ pub struct Inner {
     /// Metadata shared by many records (resource and scope), by id.
     pub contexts: Vec<Vec<(Sym, Sym)>>,
     context_ids: FastMap<Vec<(Sym, Sym)>, u32>,
-    interned_per_key: FastMap<Sym, u32>,
+    /// Values interned so far, per key symbol.
+    values_per_key: Vec<u32>,
+    /// Raw attribute keys to their sanitized symbols.
+    key_syms: FastMap<Box<str>, Sym>,
     /// Which symbols were ever a record attribute's key.
     attr_keys: Vec<bool>,
     /// Segments, oldest first.
@@ -66,7 +69,8 @@ impl Inner {
             stream_ids: FastMap::default(),
             contexts: Vec::new(),
             context_ids: FastMap::default(),
-            interned_per_key: FastMap::default(),
+            values_per_key: Vec::new(),
+            key_syms: FastMap::default(),
             attr_keys: Vec::new(),
             segments: VecDeque::new(),
             limits,

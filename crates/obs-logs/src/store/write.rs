@@ -27,7 +27,7 @@ pub struct NewEntry<'a> {
     pub span_id: Option<[u8; 8]>,
     /// The line.
     pub line: &'a str,
-    /// The record's own metadata (sanitized key, value).
+    /// The record's own metadata (key, sanitized by the store; value).
     pub attrs: &'a [(Cow<'a, str>, Cow<'a, str>)],
     /// Detected level.
     pub level: Level,
@@ -106,7 +106,7 @@ impl Inner {
         }
         codec::put_varint(out, entry.attrs.len() as u64);
         for (key, value) in entry.attrs {
-            let key = self.interner.intern(key);
+            let key = self.key_sym(key);
             self.note_attr_key(key);
             codec::put_varint(out, u64::from(key));
             let stored = self.store_value(key, value);
@@ -116,17 +116,36 @@ impl Inner {
 
     /// Interns a value while its key has few distinct values, else keeps it inline.
     fn store_value<'v>(&mut self, key: super::Sym, value: &'v str) -> StoredValue<'v> {
+        let slot = key as usize;
+        if slot >= self.values_per_key.len() {
+            self.values_per_key.resize(slot + 1, 0);
+        }
+        let count = &mut self.values_per_key[slot];
+        if *count >= VALUES_INTERNED_PER_KEY || value.len() > 64 {
+            return StoredValue::Inline(value.as_bytes());
+        }
         if let Some(sym) = self.interner.get(value) {
             return StoredValue::Sym(sym);
         }
-        let count = self.interned_per_key.entry(key).or_insert(0);
-        if *count < VALUES_INTERNED_PER_KEY && value.len() <= 64 {
-            *count += 1;
-            return StoredValue::Sym(self.interner.intern(value));
+        *count += 1;
+        StoredValue::Sym(self.interner.intern(value))
+    }
+
+    /// The symbol of an attribute key, sanitized to a label name (raw spellings cached).
+    fn key_sym(&mut self, raw: &str) -> super::Sym {
+        if let Some(&sym) = self.key_syms.get(raw) {
+            return sym;
         }
-        StoredValue::Inline(value.as_bytes())
+        let sym = self.interner.intern(&crate::labels::sanitize(raw));
+        if self.key_syms.len() < MAX_CACHED_KEYS {
+            self.key_syms.insert(raw.into(), sym);
+        }
+        sym
     }
 }
+
+/// Distinct raw attribute keys remembered.
+const MAX_CACHED_KEYS: usize = 65_536;
 
 /// The first 8 bytes of a trace id as a number (the segment trace index key).
 pub fn trace_prefix(trace: &[u8]) -> u64 {
