@@ -85,8 +85,24 @@ fn spans(c: &mut Criterion, setup: &Setup) {
     group.finish();
 }
 
+/// Touches every callsite under the OTLP dispatcher first: tracing caches a callsite's interest when
+/// it is first hit, and a first hit under the `None` dispatcher would disable it for good.
+fn prime(setup: &Setup) {
+    let store = InstrumentedStore::new(InMemory::new(), LakeMetrics::new(&setup.otlp.guard.meter("obs.lake")));
+    let path = Path::from("prime");
+    tracing::dispatcher::with_default(&setup.otlp.dispatch, || {
+        setup.runtime.block_on(async {
+            store.put(&path, vec![1u8; 8].into()).await.unwrap();
+            store.get(&path).await.unwrap().bytes().await.unwrap();
+            store.head(&path).await.unwrap();
+        });
+        span_and_event();
+    });
+}
+
 fn all(c: &mut Criterion) {
     let mut setup = setup();
+    prime(&setup);
     lake_ops(c, &setup);
     spans(c, &setup);
     let report = setup.otlp.guard.shutdown();

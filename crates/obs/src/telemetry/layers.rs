@@ -24,7 +24,7 @@ pub(crate) fn bridge_filter(level: tracing::Level) -> Targets {
 pub(crate) fn subscriber(providers: &Providers, level: tracing::Level) -> impl tracing::Subscriber + Send + Sync {
     let tracer = providers.tracer.tracer("obs");
     tracing_subscriber::registry()
-        .with(tracing_opentelemetry::layer().with_tracer(tracer).with_tracked_inactivity(false))
+        .with(tracing_opentelemetry::layer().with_tracer(tracer).with_tracked_inactivity(false).with_threads(false))
         .with(OpenTelemetryTracingBridge::new(&providers.logger))
         .with(bridge_filter(level))
 }
