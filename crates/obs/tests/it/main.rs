@@ -4,6 +4,7 @@
 
 mod backend;
 mod backtest;
+mod in_process;
 mod refusing;
 
 use std::path::PathBuf;
