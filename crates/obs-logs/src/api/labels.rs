@@ -1,5 +1,5 @@
-//! Metadata endpoints: `labels`, `label/<name>/values`, `series`, `index/stats` and
-//! `detected_labels`, all over index labels of streams with records in the time range.
+//! Metadata endpoints: `labels`, `label/<name>/values`, `series` and `index/stats`, all over
+//! index labels of streams with records in the time range.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -23,13 +23,13 @@ use crate::store::{Inner, Stream};
 const DEFAULT_SINCE: i64 = 6 * 3600 * 1_000_000_000;
 
 /// What every metadata handler reads.
-struct Request {
-    params: Params,
-    start: i64,
-    end: i64,
+pub(super) struct Request {
+    pub(super) params: Params,
+    pub(super) start: i64,
+    pub(super) end: i64,
 }
 
-fn request(headers: &HeaderMap, raw: Option<&str>, body: &[u8]) -> Result<Request, ApiError> {
+pub(super) fn request(headers: &HeaderMap, raw: Option<&str>, body: &[u8]) -> Result<Request, ApiError> {
     let params = Params::new(raw, headers, body).map_err(|e| render::bad_request(&e))?;
     let (start, end) = params.range(now_ns(), DEFAULT_SINCE).map_err(|e| render::bad_request(&e))?;
     Ok(Request { params, start, end })
@@ -47,7 +47,7 @@ fn matchers(text: &str) -> Result<Vec<Matcher>, ApiError> {
 }
 
 /// Streams with records in the range, matching any of the selectors (all streams if none).
-fn streams<'a>(inner: &'a Inner, req: &Request, selectors: &[Vec<Matcher>]) -> Vec<&'a Stream> {
+pub(super) fn streams<'a>(inner: &'a Inner, req: &Request, selectors: &[Vec<Matcher>]) -> Vec<&'a Stream> {
     let matched: Vec<Vec<bool>> = selectors.iter().map(|m| matching_streams(inner, m)).collect();
     inner
         .streams
@@ -71,7 +71,7 @@ struct Names {
     data: Vec<String>,
 }
 
-fn optional_selector(req: &Request) -> Result<Vec<Vec<Matcher>>, ApiError> {
+pub(super) fn optional_selector(req: &Request) -> Result<Vec<Vec<Matcher>>, ApiError> {
     req.params.get("query").map(matchers).transpose().map(|m| m.into_iter().collect())
 }
 
@@ -176,29 +176,6 @@ pub async fn index_stats(
         let body =
             serde_json::json!({ "streams": streams.len(), "chunks": chunks, "bytes": bytes, "entries": entries });
         Ok(render::json(&body))
-    };
-    run().unwrap_or_else(IntoResponse::into_response)
-}
-
-/// `GET /loki/api/v1/detected_labels`: index labels with their cardinality.
-pub async fn detected_labels(
-    State(store): State<Arc<LogStore>>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let run = || -> Result<Response, ApiError> {
-        let req = request(&headers, raw.as_deref(), &[])?;
-        let selectors = optional_selector(&req)?;
-        let inner = store.read();
-        let mut values: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for s in streams(&inner, &req, &selectors) {
-            for (k, v) in &s.labels {
-                values.entry(inner.interner.resolve(*k)).or_default().insert(inner.interner.resolve(*v));
-            }
-        }
-        let detected: Vec<serde_json::Value> =
-            values.iter().map(|(label, set)| serde_json::json!({ "label": label, "cardinality": set.len() })).collect();
-        Ok(render::json(&serde_json::json!({ "detectedLabels": detected })))
     };
     run().unwrap_or_else(IntoResponse::into_response)
 }

@@ -1,5 +1,6 @@
 //! The Loki-compatible HTTP API: routes, shared parameter parsing and answers.
 
+mod detected;
 mod labels;
 mod otlp;
 mod params;
@@ -31,7 +32,9 @@ pub fn router(store: Arc<LogStore>) -> Router {
         .route("/loki/api/v1/label/{name}/values", get(labels::label_values).post(labels::label_values))
         .route("/loki/api/v1/series", get(labels::series).post(labels::series))
         .route("/loki/api/v1/index/stats", get(labels::index_stats).post(labels::index_stats))
-        .route("/loki/api/v1/detected_labels", get(labels::detected_labels))
+        .route("/loki/api/v1/detected_labels", get(detected::detected_labels))
+        .route("/loki/api/v1/detected_fields", get(detected::detected_fields))
+        .route("/loki/api/v1/detected_field/{name}/values", get(detected::detected_field_values))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(store)
 }

@@ -126,12 +126,24 @@ fn post_form_direction_and_limit() {
     assert_eq!(lines(&server, SELECTOR, "&limit=2").len(), 2);
 }
 
-/// index/stats and detected_labels answer without an envelope / with Loki's keys.
+/// index/stats, detected_labels, detected_fields and field values answer with Loki's keys.
 #[test]
 fn index_stats_and_detected_labels() {
     let (server, _) = loaded_server();
     let stats = server.json(&format!("/loki/api/v1/index/stats?query={}", enc(SELECTOR)), &[]);
     assert_eq!((stats["streams"].as_u64(), stats["entries"].as_u64()), (Some(2), Some(3)));
+    let fields = server.json(&format!("/loki/api/v1/detected_fields?query={}", enc(SELECTOR)), &[]);
+    let field = |name: &str| {
+        fields["fields"].as_array().into_iter().flatten().find(|f| f["label"] == name).cloned().unwrap_or_default()
+    };
+    assert_eq!(field("order_qty"), json!({"label": "order_qty", "type": "int", "cardinality": 1, "parsers": null}));
+    assert_eq!(field("detected_level")["cardinality"], 3);
+    let q = format!("{SELECTOR} | logfmt");
+    let fields = server.json(&format!("/loki/api/v1/detected_fields?query={}", enc(&q)), &[]);
+    let status = fields["fields"].as_array().into_iter().flatten().find(|f| f["label"] == "status").cloned();
+    assert_eq!(status.map(|s| s["parsers"].clone()), Some(json!(["logfmt"])));
+    let values = server.json(&format!("/loki/api/v1/detected_field/severity_text/values?query={}", enc(SELECTOR)), &[]);
+    assert_eq!(values["values"], json!(["ERROR", "INFO"]));
     let detected = server.json("/loki/api/v1/detected_labels", &[]);
     assert_eq!(
         detected["detectedLabels"],
