@@ -1,7 +1,6 @@
 //! The collector-style `/metrics` exposition (Prometheus text format 0.0.4): every live series
 //! at its newest value, grouped by family with `# HELP`/`# TYPE`, plus the server's own samples.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -12,7 +11,11 @@ use axum::routing::get;
 use obs_ingest::{SelfSample, SelfSamples};
 
 use crate::format::go_g;
-use crate::store::{Latest, MetricStore};
+use crate::store::{Latest, MetricStore, now_ms};
+
+/// Series not updated for this long leave the exposition, like the collector's default
+/// `metric_expiration` (they stay queryable through the API for the whole history window).
+pub const METRIC_EXPIRATION_MS: i64 = 5 * 60 * 1000;
 
 /// Content type of the text exposition format.
 pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -31,16 +34,17 @@ pub fn router(store: Arc<MetricStore>, own: SelfSamples) -> axum::Router {
 /// The whole exposition text.
 pub fn render(store: &MetricStore, own: &[SelfSample]) -> String {
     let mut by_family: BTreeMap<Arc<str>, Vec<Latest>> = BTreeMap::new();
-    for latest in store.latest() {
+    for latest in store.latest(now_ms() - METRIC_EXPIRATION_MS) {
         by_family.entry(latest.family.clone()).or_default().push(latest);
     }
     let families: BTreeMap<_, _> = store.families().into_iter().collect();
     let mut out = String::new();
-    for (family, mut series) in by_family {
+    for (family, series) in by_family {
         let (kind, help) = families.get(&family).map_or(("untyped", ""), |f| (f.kind.as_str(), f.help.as_str()));
         header(&mut out, &family, help, kind);
-        series.sort_by(series_order);
-        for s in series {
+        let mut keyed: Vec<(OrderKey, Latest)> = series.into_iter().map(|s| (order_key(&s), s)).collect();
+        keyed.sort_by(|a, b| a.0.0.cmp(&b.0.0).then(a.0.1.cmp(&b.0.1)).then(a.0.2.total_cmp(&b.0.2)));
+        for (_, s) in keyed {
             let name = label(&s.labels, "__name__").unwrap_or(&family);
             sample_line(&mut out, name, s.labels.iter().filter(|(k, _)| k != "__name__"), s.value);
         }
@@ -73,8 +77,13 @@ fn sample_line<'a>(out: &mut String, name: &str, labels: impl Iterator<Item = &'
     for (k, v) in labels {
         out.push(if first { '{' } else { ',' });
         first = false;
-        let v = v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
-        let _ = write!(out, "{k}=\"{v}\"");
+        let _ = write!(out, "{k}=\"");
+        if v.contains(['\\', '"', '\n']) {
+            out.push_str(&v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"));
+        } else {
+            out.push_str(v);
+        }
+        out.push('"');
     }
     if !first {
         out.push('}');
@@ -86,30 +95,21 @@ fn label<'a>(labels: &'a [(String, String)], name: &str) -> Option<&'a str> {
     labels.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-/// Orders a family's series: by identity labels, then plain/bucket/sum/count, then bucket bound
-/// or quantile ascending, as scrapers expect histogram and summary lines.
-fn series_order(a: &Latest, b: &Latest) -> Ordering {
-    let identity = |l: &Latest| -> Vec<(String, String)> {
-        l.labels.iter().filter(|(k, _)| k != "__name__" && k != "le" && k != "quantile").cloned().collect()
+/// How a family's series are ordered: identity labels, then plain/bucket/sum/count, then the
+/// bucket bound or quantile ascending, as scrapers expect histogram and summary lines.
+type OrderKey = (Vec<(String, String)>, u8, f64);
+
+fn order_key(l: &Latest) -> OrderKey {
+    let identity = l.labels.iter().filter(|(k, _)| k != "__name__" && k != "le" && k != "quantile").cloned().collect();
+    let name = label(&l.labels, "__name__").unwrap_or_default();
+    let own_name = *name == *l.family;
+    let rank = if name.ends_with("_sum") && !own_name {
+        2
+    } else if name.ends_with("_count") && !own_name {
+        3
+    } else {
+        1
     };
-    let rank = |l: &Latest| {
-        let name = label(&l.labels, "__name__").unwrap_or_default();
-        if name.ends_with("_sum") && *name != *l.family {
-            2
-        } else if name.ends_with("_count") && *name != *l.family {
-            3
-        } else {
-            1
-        }
-    };
-    let bound = |l: &Latest| {
-        label(&l.labels, "le")
-            .or_else(|| label(&l.labels, "quantile"))
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    identity(a)
-        .cmp(&identity(b))
-        .then(rank(a).cmp(&rank(b)))
-        .then(bound(a).partial_cmp(&bound(b)).unwrap_or(Ordering::Equal))
+    let bound = label(&l.labels, "le").or_else(|| label(&l.labels, "quantile")).and_then(|v| v.parse::<f64>().ok());
+    (identity, rank, bound.unwrap_or(0.0))
 }

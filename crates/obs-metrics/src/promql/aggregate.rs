@@ -1,10 +1,11 @@
 //! Aggregations: `sum`, `avg`, `min`, `max`, `count`, `group`, with `by`/`without` grouping.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use promql_parser::parser::{AggregateExpr, LabelModifier};
 
 use super::eval::Evaluator;
+use super::labels::{PtrMap, node_key, ptr};
 use super::{QueryError, Sample, Value};
 use crate::store::Labels;
 
@@ -15,12 +16,14 @@ pub fn eval(ev: &Evaluator<'_>, agg: &AggregateExpr, t: i64) -> Result<Value, Qu
         return Err(QueryError::unsupported(format!("aggregation {op:?}")));
     }
     let input = ev.vector(&agg.expr, t)?;
-    let mut groups: BTreeMap<Labels, Vec<f64>> = BTreeMap::new();
+    let key = node_key(agg, 0);
+    let mut groups: PtrMap<usize, (Arc<Labels>, Vec<f64>)> = PtrMap::default();
     for s in input {
-        groups.entry(group_labels(&s.labels, agg.modifier.as_ref())).or_default().push(s.value);
+        let labels = ev.labels.derive(&s.labels, key, |l| group_labels(l, agg.modifier.as_ref()));
+        groups.entry(ptr(&labels)).or_insert_with(|| (labels, Vec::new())).1.push(s.value);
     }
     Ok(Value::Vector(
-        groups.into_iter().map(|(labels, values)| Sample { labels, value: reduce(&op, &values) }).collect(),
+        groups.into_values().map(|(labels, values)| Sample { labels, value: reduce(&op, &values) }).collect(),
     ))
 }
 

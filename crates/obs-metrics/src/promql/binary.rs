@@ -2,12 +2,14 @@
 //! `bool`) between scalars and vectors, one-to-one vector matching (`on`/`ignoring`), and the
 //! set operators `and`, `or`, `unless`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::sync::Arc;
 
-use promql_parser::parser::{BinModifier, BinaryExpr, LabelModifier, VectorMatchCardinality};
+use promql_parser::parser::{BinaryExpr, LabelModifier, VectorMatchCardinality};
 
 use super::eval::{Evaluator, kind};
-use super::{QueryError, Sample, Value, check_unique, drop_name};
+use super::labels::{PtrMap, node_key, ptr};
+use super::{QueryError, Sample, Value, check_unique};
 use crate::store::Labels;
 
 /// Evaluates a binary expression at `t` ms.
@@ -22,9 +24,9 @@ pub fn eval(ev: &Evaluator<'_>, b: &BinaryExpr, t: i64) -> Result<Value, QueryEr
             let v = apply(&op, l, r)?;
             return Ok(Value::Scalar(if comparison { bool_value(v.is_some()) } else { v.unwrap_or(f64::NAN) }));
         }
-        (Value::Vector(l), Value::Scalar(r)) => with_scalar(&op, l, r, false, return_bool)?,
-        (Value::Scalar(l), Value::Vector(r)) => with_scalar(&op, r, l, true, return_bool)?,
-        (Value::Vector(l), Value::Vector(r)) => vector_vector(&op, l, r, b.modifier.as_ref(), return_bool)?,
+        (Value::Vector(l), Value::Scalar(r)) => with_scalar(ev, &op, l, r, false, return_bool)?,
+        (Value::Scalar(l), Value::Vector(r)) => with_scalar(ev, &op, r, l, true, return_bool)?,
+        (Value::Vector(l), Value::Vector(r)) => vector_vector(ev, b, &op, l, r, return_bool)?,
         (l, r) => {
             return Err(QueryError::Execution(format!(
                 "operator {op} is not defined between {} and {}",
@@ -67,7 +69,14 @@ fn is_arith(op: &str) -> bool {
 }
 
 /// Vector op scalar (or scalar op vector when `swap`): comparisons keep the vector's value.
-fn with_scalar(op: &str, v: Vec<Sample>, s: f64, swap: bool, return_bool: bool) -> Result<Vec<Sample>, QueryError> {
+fn with_scalar(
+    ev: &Evaluator<'_>,
+    op: &str,
+    v: Vec<Sample>,
+    s: f64,
+    swap: bool,
+    return_bool: bool,
+) -> Result<Vec<Sample>, QueryError> {
     if matches!(op, "and" | "or" | "unless") {
         return Err(QueryError::BadData(format!("set operator {op:?} not allowed in binary scalar expression")));
     }
@@ -82,7 +91,7 @@ fn with_scalar(op: &str, v: Vec<Sample>, s: f64, swap: bool, return_bool: bool) 
             None => (0.0, false),
         };
         if keep {
-            let labels = if is_arith(op) || return_bool { drop_name(&sample.labels) } else { sample.labels };
+            let labels = if is_arith(op) || return_bool { ev.labels.drop_name(&sample.labels) } else { sample.labels };
             out.push(Sample { labels, value });
         }
     }
@@ -96,28 +105,31 @@ fn signature(labels: &[(String, String)], matching: Option<&LabelModifier>) -> L
         Some(LabelModifier::Exclude(ignoring)) => {
             labels.iter().filter(|(k, _)| k != "__name__" && !ignoring.labels.contains(k)).cloned().collect()
         }
-        None => drop_name(labels),
+        None => labels.iter().filter(|(k, _)| k != "__name__").cloned().collect(),
     }
 }
 
 fn vector_vector(
+    ev: &Evaluator<'_>,
+    b: &BinaryExpr,
     op: &str,
     lhs: Vec<Sample>,
     rhs: Vec<Sample>,
-    modifier: Option<&BinModifier>,
     return_bool: bool,
 ) -> Result<Vec<Sample>, QueryError> {
+    let modifier = b.modifier.as_ref();
     let matching = modifier.and_then(|m| m.matching.as_ref());
+    let (sig_key, result_key) = (node_key(b, 1), node_key(b, 2));
+    let sig = |s: &Sample| ev.labels.derive(&s.labels, sig_key, |l| signature(l, matching));
     match op {
         "and" | "unless" => {
-            let right: HashSet<Labels> = rhs.iter().map(|s| signature(&s.labels, matching)).collect();
+            let right: HashSet<usize> = rhs.iter().map(|s| ptr(&sig(s))).collect();
             let want = op == "and";
-            return Ok(lhs.into_iter().filter(|s| right.contains(&signature(&s.labels, matching)) == want).collect());
+            return Ok(lhs.into_iter().filter(|s| right.contains(&ptr(&sig(s))) == want).collect());
         }
         "or" => {
-            let left: HashSet<Labels> = lhs.iter().map(|s| signature(&s.labels, matching)).collect();
-            let extra: Vec<Sample> =
-                rhs.into_iter().filter(|s| !left.contains(&signature(&s.labels, matching))).collect();
+            let left: HashSet<usize> = lhs.iter().map(|s| ptr(&sig(s))).collect();
+            let extra: Vec<Sample> = rhs.into_iter().filter(|s| !left.contains(&ptr(&sig(s)))).collect();
             return Ok(lhs.into_iter().chain(extra).collect());
         }
         _ => {}
@@ -127,41 +139,45 @@ fn vector_vector(
     {
         return Err(QueryError::unsupported("many-to-one matching (group_left/group_right)"));
     }
-    let mut right: HashMap<Labels, Sample> = HashMap::new();
-    for s in rhs {
-        let sig = signature(&s.labels, matching);
-        if right.contains_key(&sig) {
+    let mut right: PtrMap<usize, (Arc<Labels>, f64)> = PtrMap::default();
+    for s in &rhs {
+        let key = sig(s);
+        if right.insert(ptr(&key), (key.clone(), s.value)).is_some() {
             return Err(QueryError::Execution(format!(
                 "found duplicate series for the match group {} on the right hand-side of the operation; \
                  many-to-many matching not allowed: matching labels must be unique on one side",
-                fmt_labels(&sig)
+                fmt_labels(&key)
             )));
         }
-        right.insert(sig, s);
     }
-    let mut matched: HashSet<Labels> = HashSet::new();
-    let mut out = Vec::new();
+    let mut matched: HashSet<usize> = HashSet::with_capacity(lhs.len());
+    let mut out = Vec::with_capacity(lhs.len());
     for l in lhs {
-        let sig = signature(&l.labels, matching);
-        let Some(r) = right.get(&sig) else { continue };
-        if !matched.insert(sig.clone()) {
+        let key = ptr(&sig(&l));
+        let Some((_, r)) = right.get(&key) else { continue };
+        if !matched.insert(key) {
             return Err(QueryError::Execution(
                 "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)".into(),
             ));
         }
-        let result = apply(op, l.value, r.value)?;
+        let result = apply(op, l.value, *r)?;
         let value = match result {
             _ if return_bool => bool_value(result.is_some()),
             Some(v) => v,
             None => continue,
         };
-        out.push(Sample { labels: result_labels(&l.labels, op, return_bool, matching), value });
+        let labels = ev.labels.derive(&l.labels, result_key, |src| result_labels(src, op, return_bool, matching));
+        out.push(Sample { labels, value });
     }
     Ok(out)
 }
 
 fn result_labels(labels: &[(String, String)], op: &str, return_bool: bool, matching: Option<&LabelModifier>) -> Labels {
-    let base: Labels = if is_arith(op) || return_bool { drop_name(labels) } else { labels.to_vec() };
+    let base: Labels = if is_arith(op) || return_bool {
+        labels.iter().filter(|(k, _)| k != "__name__").cloned().collect()
+    } else {
+        labels.to_vec()
+    };
     match matching {
         Some(LabelModifier::Include(on)) => base.into_iter().filter(|(k, _)| on.labels.contains(k)).collect(),
         Some(LabelModifier::Exclude(ignoring)) => {

@@ -9,7 +9,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use promql_parser::label::{MatchOp, Matcher, Matchers};
 use promql_parser::parser::{AtModifier, Expr, Offset, VectorSelector, token};
 
-use super::{LOOKBACK_MS, QueryError, Sample, Value, aggregate, binary, drop_name, functions, label_of};
+use super::labels::LabelCache;
+use super::{LOOKBACK_MS, QueryError, Sample, Value, aggregate, binary, functions, label_of};
 use crate::store::{Labels, SeriesData};
 use crate::view::StoreView;
 
@@ -19,18 +20,47 @@ pub struct Evaluator<'a> {
     start: i64,
     end: i64,
     cache: RefCell<HashMap<String, Arc<Vec<SeriesData>>>>,
+    /// Derived and interned label sets of this query.
+    pub labels: LabelCache,
 }
 
 /// A matrix selector's samples at one step, with what rate-like functions need.
 pub struct Window {
-    /// Per series: labels and samples in `(ref - range, ref]`.
-    pub series: Vec<SeriesData>,
+    data: Arc<Vec<SeriesData>>,
+    /// Per series with samples in `(ref - range, ref]`: its index in `data` and that sample range.
+    spans: Vec<(usize, std::ops::Range<usize>)>,
     /// Range start (exclusive), ms.
     pub range_start: i64,
     /// Range end (inclusive), ms.
     pub range_end: i64,
     /// Range length, ms.
     pub range_ms: i64,
+}
+
+impl Window {
+    /// Each series' labels and its samples in the window.
+    pub fn series(&self) -> impl Iterator<Item = (&Arc<Labels>, &[(i64, f64)])> {
+        self.spans.iter().map(|(i, r)| (&self.data[*i].labels, &self.data[*i].samples[r.clone()]))
+    }
+
+    /// A window without series, for testing the functions over it.
+    #[cfg(test)]
+    pub fn bounds(range_start: i64, range_end: i64) -> Self {
+        Self {
+            data: Arc::new(Vec::new()),
+            spans: Vec::new(),
+            range_start,
+            range_end,
+            range_ms: range_end - range_start,
+        }
+    }
+
+    /// The window as owned series (for a range vector as a query result).
+    pub fn to_series(&self) -> Vec<SeriesData> {
+        self.series()
+            .map(|(labels, samples)| SeriesData { labels: labels.clone(), samples: samples.to_vec() })
+            .collect()
+    }
 }
 
 fn millis(d: &Duration) -> i64 {
@@ -40,7 +70,7 @@ fn millis(d: &Duration) -> i64 {
 impl<'a> Evaluator<'a> {
     /// An evaluator for a query over `[start, end]` ms.
     pub fn new(store: &'a StoreView<'a>, start: i64, end: i64) -> Self {
-        Self { store, start, end, cache: RefCell::new(HashMap::new()) }
+        Self { store, start, end, cache: RefCell::new(HashMap::new()), labels: LabelCache::default() }
     }
 
     /// The value of `expr` at `t` ms.
@@ -49,17 +79,30 @@ impl<'a> Evaluator<'a> {
             Expr::NumberLiteral(n) => Ok(Value::Scalar(n.val)),
             Expr::StringLiteral(s) => Ok(Value::String(s.val.clone())),
             Expr::Paren(p) => self.eval(&p.expr, t),
-            Expr::Unary(u) => negate(self.eval(&u.expr, t)?),
+            Expr::Unary(u) => self.negate(self.eval(&u.expr, t)?),
             Expr::VectorSelector(vs) => Ok(Value::Vector(self.instant(vs, t)?)),
             Expr::MatrixSelector(ms) => {
                 let w = self.window(&ms.vs, millis(&ms.range), t)?;
-                Ok(Value::Matrix(w.series))
+                Ok(Value::Matrix(w.to_series()))
             }
             Expr::Binary(b) => binary::eval(self, b, t),
             Expr::Aggregate(a) => aggregate::eval(self, a, t),
             Expr::Call(c) => functions::eval(self, c, t),
             Expr::Subquery(_) => Err(QueryError::unsupported("subquery")),
             Expr::Extension(_) => Err(QueryError::unsupported("extension expression")),
+        }
+    }
+
+    fn negate(&self, value: Value) -> Result<Value, QueryError> {
+        match value {
+            Value::Scalar(v) => Ok(Value::Scalar(-v)),
+            Value::Vector(samples) => Ok(Value::Vector(
+                samples
+                    .into_iter()
+                    .map(|s| Sample { labels: self.labels.drop_name(&s.labels), value: -s.value })
+                    .collect(),
+            )),
+            other => Err(QueryError::Execution(format!("unary minus is not defined for {}", kind(&other)))),
         }
     }
 
@@ -88,7 +131,7 @@ impl<'a> Evaluator<'a> {
             .filter_map(|s| {
                 let idx = s.samples.partition_point(|p| p.0 <= reference);
                 let (ts, value) = *s.samples.get(idx.checked_sub(1)?)?;
-                (ts > reference - LOOKBACK_MS).then(|| Sample { labels: s.labels.as_ref().clone(), value })
+                (ts > reference - LOOKBACK_MS).then(|| Sample { labels: s.labels.clone(), value })
             })
             .collect())
     }
@@ -97,15 +140,16 @@ impl<'a> Evaluator<'a> {
     pub fn window(&self, vs: &VectorSelector, range_ms: i64, t: i64) -> Result<Window, QueryError> {
         let reference = self.reference(vs, t);
         let data = self.fetch(vs, range_ms)?;
-        let series = data
+        let spans = data
             .iter()
-            .filter_map(|s| {
+            .enumerate()
+            .filter_map(|(i, s)| {
                 let from = s.samples.partition_point(|p| p.0 <= reference - range_ms);
                 let to = s.samples.partition_point(|p| p.0 <= reference);
-                (to > from).then(|| SeriesData { labels: s.labels.clone(), samples: s.samples[from..to].to_vec() })
+                (to > from).then_some((i, from..to))
             })
             .collect();
-        Ok(Window { series, range_start: reference - range_ms, range_end: reference, range_ms })
+        Ok(Window { data, spans, range_start: reference - range_ms, range_end: reference, range_ms })
     }
 
     /// The time a selector reads at: `@` when given, minus its offset.
@@ -134,7 +178,11 @@ impl<'a> Evaluator<'a> {
         let groups = matcher_groups(vs);
         let name_hint = vs.name.clone().or_else(|| equal_name(&groups));
         let keep = |labels: &Labels| groups.iter().any(|g| g.iter().all(|m| m.is_match(label_of(labels, &m.name))));
-        let data = Arc::new(self.store.select(name_hint.as_deref(), &keep, lo - range_ms, hi, false));
+        let mut series = self.store.select(name_hint.as_deref(), &keep, lo - range_ms, hi, false);
+        for s in &mut series {
+            s.labels = self.labels.intern_arc(s.labels.clone());
+        }
+        let data = Arc::new(series);
         self.cache.borrow_mut().insert(key, data.clone());
         Ok(data)
     }
@@ -156,16 +204,6 @@ fn equal_name(groups: &[Vec<Matcher>]) -> Option<String> {
     match groups {
         [only] => only.iter().find(|m| m.name == "__name__" && m.op == MatchOp::Equal).map(|m| m.value.clone()),
         _ => None,
-    }
-}
-
-fn negate(value: Value) -> Result<Value, QueryError> {
-    match value {
-        Value::Scalar(v) => Ok(Value::Scalar(-v)),
-        Value::Vector(samples) => Ok(Value::Vector(
-            samples.into_iter().map(|s| Sample { labels: drop_name(&s.labels), value: -s.value }).collect(),
-        )),
-        other => Err(QueryError::Execution(format!("unary minus is not defined for {}", kind(&other)))),
     }
 }
 

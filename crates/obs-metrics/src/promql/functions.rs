@@ -5,7 +5,7 @@
 use promql_parser::parser::{Call, Expr};
 
 use super::eval::{Evaluator, Window};
-use super::{QueryError, Sample, Value, check_unique, drop_name, histogram};
+use super::{QueryError, Sample, Value, check_unique, histogram};
 
 /// Evaluates a function call at `t` ms.
 pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError> {
@@ -18,8 +18,10 @@ pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
         "rate" | "increase" | "delta" | "irate" | "idelta" => over_window(ev, name, arg(0)?, t, rate_like)?,
         "avg_over_time" | "min_over_time" | "max_over_time" | "sum_over_time" | "count_over_time"
         | "last_over_time" => over_window(ev, name, arg(0)?, t, over_time)?,
-        "histogram_quantile" => histogram::histogram_quantile(ev.scalar(arg(0)?, t)?, ev.vector(arg(1)?, t)?),
-        "vector" => vec![Sample { labels: Vec::new(), value: ev.scalar(arg(0)?, t)? }],
+        "histogram_quantile" => {
+            histogram::histogram_quantile(&ev.labels, ev.scalar(arg(0)?, t)?, ev.vector(arg(1)?, t)?)
+        }
+        "vector" => vec![Sample { labels: ev.labels.intern(Vec::new()), value: ev.scalar(arg(0)?, t)? }],
         "scalar" => {
             let v = ev.vector(arg(0)?, t)?;
             return Ok(Value::Scalar(if v.len() == 1 { v[0].value } else { f64::NAN }));
@@ -29,7 +31,7 @@ pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
             let f = math(name);
             ev.vector(arg(0)?, t)?
                 .into_iter()
-                .map(|s| Sample { labels: drop_name(&s.labels), value: f(s.value) })
+                .map(|s| Sample { labels: ev.labels.drop_name(&s.labels), value: f(s.value) })
                 .collect()
         }
         other => return Err(QueryError::unsupported(format!("function {other:?}"))),
@@ -62,11 +64,10 @@ fn over_window(ev: &Evaluator<'_>, name: &str, arg: &Expr, t: i64, f: WindowFn) 
     let window = ev.window(&ms.vs, i64::try_from(ms.range.as_millis()).unwrap_or(i64::MAX), t)?;
     let keep_name = name == "last_over_time";
     Ok(window
-        .series
-        .iter()
-        .filter_map(|s| {
-            let value = f(name, &window, &s.samples)?;
-            let labels = if keep_name { s.labels.as_ref().clone() } else { drop_name(&s.labels) };
+        .series()
+        .filter_map(|(labels, samples)| {
+            let value = f(name, &window, samples)?;
+            let labels = if keep_name { labels.clone() } else { ev.labels.drop_name(labels) };
             Some(Sample { labels, value })
         })
         .collect())
@@ -148,7 +149,7 @@ mod tests {
     use super::*;
 
     fn window(start: i64, end: i64) -> Window {
-        Window { series: Vec::new(), range_start: start, range_end: end, range_ms: end - start }
+        Window::bounds(start, end)
     }
 
     /// Pins rate/increase with a counter reset, extrapolated to both window edges.

@@ -1,20 +1,29 @@
 //! `histogram_quantile` over classic `_bucket` series, with Prometheus' bucket interpolation.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use super::labels::{LabelCache, PtrMap, WITHOUT_LE, ptr};
 use super::{Sample, label_of};
 use crate::store::Labels;
 
+/// One output series' labels and its `(upper bound, count)` buckets.
+type Group = (Arc<Labels>, Vec<(f64, f64)>);
+
 /// `histogram_quantile(q, buckets)`: groups `_bucket` samples by their labels without `le` and
 /// interpolates linearly inside the bucket holding rank `q * count`, as Prometheus does.
-pub fn histogram_quantile(q: f64, samples: Vec<Sample>) -> Vec<Sample> {
-    let mut groups: BTreeMap<Labels, Vec<(f64, f64)>> = BTreeMap::new();
+pub fn histogram_quantile(cache: &LabelCache, q: f64, samples: Vec<Sample>) -> Vec<Sample> {
+    let mut groups: PtrMap<usize, Group> = PtrMap::default();
     for s in samples {
         let Ok(le) = parse_le(label_of(&s.labels, "le")) else { continue };
-        let key: Labels = s.labels.iter().filter(|(k, _)| k != "le" && k != "__name__").cloned().collect();
-        groups.entry(key).or_default().push((le, s.value));
+        let key = cache.derive(&s.labels, WITHOUT_LE, |l| {
+            l.iter().filter(|(k, _)| k != "le" && k != "__name__").cloned().collect()
+        });
+        groups.entry(ptr(&key)).or_insert_with(|| (key, Vec::new())).1.push((le, s.value));
     }
-    groups.into_iter().map(|(labels, buckets)| Sample { labels, value: bucket_quantile(q, buckets) }).collect()
+    let mut out: Vec<Sample> =
+        groups.into_values().map(|(labels, buckets)| Sample { labels, value: bucket_quantile(q, buckets) }).collect();
+    out.sort_by(|a, b| a.labels.cmp(&b.labels));
+    out
 }
 
 fn parse_le(le: &str) -> Result<f64, std::num::ParseFloatError> {
@@ -99,15 +108,20 @@ mod tests {
     #[test]
     fn histogram_quantile_groups() {
         let sample = |job: &str, le: &str, value: f64| Sample {
-            labels: vec![("__name__".into(), "d_bucket".into()), ("job".into(), job.into()), ("le".into(), le.into())],
+            labels: Arc::new(vec![
+                ("__name__".into(), "d_bucket".into()),
+                ("job".into(), job.into()),
+                ("le".into(), le.into()),
+            ]),
             value,
         };
         let out = histogram_quantile(
+            &LabelCache::default(),
             0.5,
             vec![sample("a", "1", 2.0), sample("a", "+Inf", 4.0), sample("b", "1", 0.0), sample("b", "+Inf", 2.0)],
         );
         assert_eq!(out.len(), 2);
-        assert_eq!(out[0].labels, vec![("job".to_string(), "a".to_string())]);
+        assert_eq!(*out[0].labels, vec![("job".to_string(), "a".to_string())]);
         assert_eq!(out[0].value, 1.0);
         assert_eq!(out[1].value, 1.0);
     }

@@ -6,10 +6,11 @@ pub mod binary;
 pub mod eval;
 pub mod functions;
 pub mod histogram;
+pub mod labels;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::store::{Labels, SeriesData};
 use crate::view::StoreView;
@@ -36,8 +37,8 @@ impl QueryError {
 /// One element of an instant vector.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
-    /// Labels, `__name__` included when kept.
-    pub labels: Labels,
+    /// Labels, `__name__` included when kept (shared between steps and samples).
+    pub labels: Arc<Labels>,
     /// Value.
     pub value: f64,
 }
@@ -76,22 +77,41 @@ pub fn range_query(
 ) -> Result<Vec<SeriesData>, QueryError> {
     let expr = parse(query)?;
     let ev = eval::Evaluator::new(store, start, end);
-    let mut out: BTreeMap<Labels, Vec<(i64, f64)>> = BTreeMap::new();
+    let mut by_set: labels::PtrMap<usize, SeriesData> = labels::PtrMap::default();
     let mut t = start;
     while t <= end {
-        match ev.eval(&expr, t)? {
-            Value::Scalar(v) => out.entry(Vec::new()).or_default().push((t, v)),
-            Value::Vector(samples) => {
-                for s in samples {
-                    out.entry(s.labels).or_default().push((t, s.value));
-                }
-            }
+        let samples = match ev.eval(&expr, t)? {
+            Value::Scalar(v) => vec![Sample { labels: ev.labels.intern(Vec::new()), value: v }],
+            Value::Vector(samples) => samples,
             Value::Matrix(_) => return Err(bad_type("range vector")),
             Value::String(_) => return Err(bad_type("string")),
+        };
+        for s in samples {
+            let entry = by_set
+                .entry(Arc::as_ptr(&s.labels) as usize)
+                .or_insert_with(|| SeriesData { labels: s.labels.clone(), samples: Vec::new() });
+            entry.samples.push((t, s.value));
         }
         t += step.max(1);
     }
-    Ok(out.into_iter().map(|(labels, samples)| SeriesData { labels: labels.into(), samples }).collect())
+    Ok(merge_equal_sets(by_set.into_values().collect()))
+}
+
+/// Sorts series by labels and merges any that carry equal label sets from different
+/// allocations (their steps interleave).
+fn merge_equal_sets(mut series: Vec<SeriesData>) -> Vec<SeriesData> {
+    series.sort_by(|a, b| a.labels.cmp(&b.labels));
+    let mut out: Vec<SeriesData> = Vec::with_capacity(series.len());
+    for s in series {
+        match out.last_mut() {
+            Some(last) if last.labels == s.labels => {
+                last.samples.extend(s.samples);
+                last.samples.sort_by_key(|p| p.0);
+            }
+            _ => out.push(s),
+        }
+    }
+    out
 }
 
 fn bad_type(kind: &str) -> QueryError {
@@ -114,16 +134,15 @@ pub fn label_of<'a>(labels: &'a [(String, String)], name: &str) -> &'a str {
     labels.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
-/// Labels without `__name__`.
-pub fn drop_name(labels: &[(String, String)]) -> Labels {
-    labels.iter().filter(|(k, _)| k != "__name__").cloned().collect()
-}
-
 /// Fails when two samples of a vector share a label set (Prometheus refuses such results).
+/// Every label set of a query is interned, so equal sets are the same allocation.
 pub fn check_unique(samples: &[Sample]) -> Result<(), QueryError> {
-    let mut seen = std::collections::HashSet::new();
+    if samples.len() < 2 {
+        return Ok(());
+    }
+    let mut seen = labels::PtrMap::<usize, ()>::default();
     for s in samples {
-        if !seen.insert(&s.labels) {
+        if seen.insert(labels::ptr(&s.labels), ()).is_some() {
             return Err(QueryError::Execution("vector cannot contain metrics with the same labelset".into()));
         }
     }

@@ -38,7 +38,7 @@ fn at(store: &MetricStore, q: &str, secs: i64) -> Result<Value, QueryError> {
 
 fn vector(store: &MetricStore, q: &str) -> Vec<(Labels, f64)> {
     match at(store, q, T0 + 120) {
-        Ok(Value::Vector(v)) => v.into_iter().map(|s| (s.labels, s.value)).collect(),
+        Ok(Value::Vector(v)) => v.into_iter().map(|s| (s.labels.as_ref().clone(), s.value)).collect(),
         other => panic!("{q}: expected a vector, got {other:?}"),
     }
 }
@@ -167,4 +167,14 @@ fn histogram_quantile_through_store() {
     assert!((q[0] - 0.4).abs() < 1e-9, "{q:?}");
     let q = values(&s, "histogram_quantile(0.9, sum by (le) (lat_seconds_bucket))");
     assert_eq!(q, vec![1.0]);
+}
+
+/// Pins the duplicate-labelset error when dropping the name makes two series collide.
+#[test]
+fn colliding_label_sets_are_an_error() {
+    let s = fixture();
+    s.ingest(request("a", vec![gauge("cold", "", vec![point(&[("room", "cellar")], T0 + 120, 5.0)])])).unwrap();
+    let err = at(&s, "{__name__=~\"temp|cold\", room=\"cellar\"} * 1", T0 + 120).err();
+    assert!(matches!(&err, Some(QueryError::Execution(m)) if m.contains("same labelset")), "{err:?}");
+    assert_eq!(values(&s, "sum({__name__=~\"temp|cold\", room=\"cellar\"})"), vec![17.0]);
 }

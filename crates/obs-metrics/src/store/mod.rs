@@ -152,12 +152,13 @@ impl MetricStore {
         }
     }
 
-    /// Every live series at its newest value.
-    pub fn latest(&self) -> Vec<Latest> {
+    /// Every series updated at or after `since_ms` (wall clock), at its newest value.
+    pub fn latest(&self, since_ms: i64) -> Vec<Latest> {
         let inner = self.inner.read();
         inner
             .series
             .values()
+            .filter(|s| s.touched_ms >= since_ms)
             .filter_map(|s| {
                 s.latest().map(|(_, value)| Latest { labels: s.labels.clone(), family: s.family.clone(), value })
             })

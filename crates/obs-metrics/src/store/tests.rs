@@ -15,7 +15,7 @@ fn store(max_items: u64) -> MetricStore {
 
 fn names(store: &MetricStore) -> Vec<String> {
     let mut v: Vec<String> =
-        store.latest().iter().map(|l| crate::promql::label_of(&l.labels, "__name__").to_string()).collect();
+        store.latest(0).iter().map(|l| crate::promql::label_of(&l.labels, "__name__").to_string()).collect();
     v.sort();
     v
 }
@@ -92,7 +92,7 @@ fn series_cap_evicts_least_recently_updated() {
     }
     let stats = s.stats();
     assert_eq!((stats.items, stats.evicted, stats.ingested), (3, 2, 5));
-    let left: Vec<f64> = s.latest().iter().map(|l| l.value).collect();
+    let left: Vec<f64> = s.latest(0).iter().map(|l| l.value).collect();
     assert!(left.iter().all(|v| *v >= 2.0), "{left:?}");
     assert!(stats.bytes > 0);
 }
@@ -152,4 +152,14 @@ fn nameless_metrics_are_rejected() {
     assert_eq!(out.rejected, 0);
     let labels = s.select(Some("ok"), &|_| true, 0, i64::MAX, false)[0].labels.clone();
     assert!(labels.iter().all(|(k, _)| !k.is_empty() && k != "__"), "{labels:?}");
+}
+
+/// Pins `latest(since)` leaving out series not updated since then (the exposition's expiry).
+#[test]
+fn latest_filters_by_update_time() {
+    let s = store(10);
+    let t0 = 1_700_000_000_000;
+    s.store(convert::convert(request("svc", vec![gauge("g", "", vec![point(&[], 0, 1.0)])]), t0), t0);
+    assert_eq!(s.latest(t0).len(), 1);
+    assert!(s.latest(t0 + 1).is_empty());
 }
