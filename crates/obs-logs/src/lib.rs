@@ -19,16 +19,20 @@ use parking_lot::RwLock;
 /// The log store: streams of records in memory, bounded by record and byte caps.
 pub struct LogStore {
     inner: RwLock<store::Inner>,
+    closed: std::sync::atomic::AtomicBool,
 }
 
 impl LogStore {
     /// An empty store with these caps.
     pub fn new(limits: StoreLimits) -> Self {
-        Self { inner: RwLock::new(store::Inner::new(limits)) }
+        Self { inner: RwLock::new(store::Inner::new(limits)), closed: std::sync::atomic::AtomicBool::new(false) }
     }
 
     /// Stores a decoded export request; visible to queries as soon as this returns.
     pub fn ingest(&self, req: ExportLogsServiceRequest) -> Result<IngestOutcome, Refusal> {
+        if self.is_closed() {
+            return Err(Refusal::ShuttingDown);
+        }
         let count = ingest::count_records(&req);
         let mut inner = self.inner.write();
         if count > inner.limits().max_items {
@@ -42,6 +46,17 @@ impl LogStore {
         let outcome = ingest::ingest_otlp(&mut inner, &req, ingest::now_ns());
         inner.enforce_caps();
         Ok(outcome)
+    }
+
+    /// Refuses further ingest (OTLP and push answer 503) while queries keep working; the server
+    /// calls it when it starts shutting down.
+    pub fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether [`LogStore::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Sizes and counters, for the server's own metrics.

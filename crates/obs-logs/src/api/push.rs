@@ -147,6 +147,9 @@ fn entry(value: Vec<serde_json::Value>) -> Result<Entry, ApiError> {
 }
 
 fn store_streams(store: &LogStore, streams: Vec<PushedStream>) -> Result<(), ApiError> {
+    if store.is_closed() {
+        return Err(render::error(StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down; retry later"));
+    }
     let now = now_ns();
     let count: u64 = streams.iter().map(|(_, e)| e.len() as u64).sum();
     let mut inner = store.write();

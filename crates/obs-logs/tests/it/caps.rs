@@ -85,3 +85,16 @@ fn otlp_protobuf() {
     assert_eq!(stream["detected_level"], "warn");
     assert_eq!(body["data"]["result"][0]["values"][0][1], "slow fill ord-3fa9c1");
 }
+
+/// After close() ingest is refused with 503 and stored records stay queryable.
+#[test]
+fn closed_store_refuses_ingest() {
+    let server = Server::start();
+    assert_eq!(push(&server, 2, now_ns() - 1_000_000), 204);
+    server.store.close();
+    assert_eq!(push(&server, 1, now_ns()), 503);
+    let (status, _, _) = server.post("/otlp/v1/logs", "application/json", br#"{"resourceLogs":[]}"#);
+    assert_eq!(status, 503);
+    let body = server.json(&format!("/loki/api/v1/query_range?query={}", enc(r#"{job="caps"}"#)), &[]);
+    assert_eq!(body["data"]["result"][0]["values"].as_array().map(Vec::len), Some(2));
+}
