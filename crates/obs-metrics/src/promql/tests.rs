@@ -100,6 +100,22 @@ fn aggregations() {
     assert_eq!(values(&s, "count without (room) (temp)"), vec![2.0]);
     assert_eq!(values(&s, "avg(temp)"), vec![16.0]);
     assert_eq!(values(&s, "min(temp)"), vec![12.0]);
+    assert_eq!(
+        vector(&s, "topk(1, temp)"),
+        vec![(
+            l(&[
+                ("__name__", "temp"),
+                ("job", "a"),
+                ("otel_scope_name", "test"),
+                ("room", "kitchen"),
+                ("service_name", "a")
+            ]),
+            20.0
+        )]
+    );
+    assert_eq!(values(&s, "bottomk(1, temp)"), vec![12.0]);
+    assert_eq!(values(&s, "quantile(0.5, temp)"), vec![16.0]);
+    assert_eq!(values(&s, "stddev(temp)"), vec![4.0]);
 }
 
 /// Pins arithmetic and comparisons with scalars and between vectors.
@@ -131,7 +147,9 @@ fn operators() {
 fn errors() {
     let s = fixture();
     let err = |q| at(&s, q, T0 + 120).err();
-    assert!(matches!(err("topk(1, temp)"), Some(QueryError::Execution(m)) if m.contains("\"topk\"")));
+    assert!(
+        matches!(err("count_values(\"v\", temp)"), Some(QueryError::Execution(m)) if m.contains("\"count_values\""))
+    );
     assert!(
         matches!(err("predict_linear(temp[1m], 60)"), Some(QueryError::Execution(m)) if m.contains("predict_linear"))
     );

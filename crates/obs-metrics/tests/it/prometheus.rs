@@ -117,6 +117,9 @@ fn real_prometheus_scrapes_and_agrees() {
         "histogram_quantile(0.9, sum by (le, job) (fill_latency_milliseconds_bucket))",
         "count(fill_latency_milliseconds_bucket)",
         "sum without (instance) (fill_latency_milliseconds_count)",
+        "topk(1, orders_filled_total) * 0 + 1",
+        "quantile(0.5, sum by (venue) (orders_filled_total))",
+        "stddev(sum by (venue) (orders_filled_total))",
         "1 + 2 * 3",
     ];
     for query in comparable {
