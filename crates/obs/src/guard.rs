@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::settings::{ResolvedConfig, Signal};
+use crate::telemetry::accounting::SignalStats;
 use crate::telemetry::exporters::PipelineStats;
 use crate::telemetry::providers::Providers;
 use crate::telemetry::runtime::ExportRuntime;
@@ -98,14 +99,19 @@ impl ObsGuard {
         }
     }
 
-    /// Counts so far.
+    /// Counts so far. Before shutdown "dropped" counts failed exports; after it, everything
+    /// received but not exported (failed, lost to a full queue, or cut by the deadline).
     pub fn report(&self) -> ExportReport {
         let s = &self.stats;
+        let lost = |stats: &SignalStats| match self.finished {
+            true => stats.received().saturating_sub(stats.exported()).max(stats.dropped()),
+            false => stats.dropped(),
+        };
         ExportReport {
             spans_exported: s.traces.exported(),
-            spans_dropped: s.traces.dropped(),
+            spans_dropped: lost(&s.traces),
             logs_exported: s.logs.exported(),
-            logs_dropped: s.logs.dropped(),
+            logs_dropped: lost(&s.logs),
             metrics_exported: s.metrics.exported(),
             metrics_dropped: s.metrics.dropped(),
         }
@@ -136,6 +142,9 @@ impl ObsGuard {
         let report = self.report();
         if report.is_clean() && errors.is_empty() {
             return Ok(report);
+        }
+        if errors.is_empty() {
+            errors.push("not every item left the export queue (queue full or shutdown deadline reached)".into());
         }
         Err(ExportFailure { report, endpoint: self.endpoint_summary(), errors }.into())
     }

@@ -73,6 +73,7 @@ fn build(settings: ResolvedConfig) -> Result<Pipeline> {
         }
         Exporter::Console => {
             let providers = Providers::build(
+                &stats,
                 &resource,
                 settings.sampler,
                 settings.metric_interval,
@@ -87,6 +88,7 @@ fn build(settings: ResolvedConfig) -> Result<Pipeline> {
             let handle = runtime.handle().context("the export runtime stopped before use")?;
             let exporters = otlp(&settings, protocol, &handle, &stats)?;
             let providers = Providers::build(
+                &stats,
                 &resource,
                 settings.sampler,
                 settings.metric_interval,

@@ -34,6 +34,7 @@ impl Harness {
         let stats = PipelineStats::default();
         let resource = Resource::builder_empty().with_service_name("obs_unit_test").build();
         let providers = Providers::build(
+            &stats,
             &resource,
             SamplerChoice::ParentBased(ParentRoot::AlwaysOn),
             std::time::Duration::from_secs(3600),

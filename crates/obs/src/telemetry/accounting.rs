@@ -17,6 +17,7 @@ use std::sync::Mutex;
 /// Counters of one signal.
 #[derive(Debug, Default)]
 pub(crate) struct SignalStats {
+    received: AtomicU64,
     exported: AtomicU64,
     dropped: AtomicU64,
     last_error: Mutex<Option<String>>,
@@ -34,6 +35,16 @@ impl SignalStats {
                 self.dropped.fetch_add(items, Ordering::Relaxed)
             }
         };
+    }
+
+    /// Counts one item handed to the signal's processor (spans and log records).
+    pub(crate) fn note_received(&self) {
+        self.received.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Items handed to the processor so far.
+    pub(crate) fn received(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
     }
 
     /// Items exported so far.

@@ -4,5 +4,6 @@
 pub(crate) mod accounting;
 pub(crate) mod exporters;
 pub(crate) mod layers;
+pub(crate) mod processors;
 pub(crate) mod providers;
 pub(crate) mod runtime;

@@ -4,13 +4,15 @@
 use std::time::Duration;
 
 use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::logs::{BatchLogProcessor, LogExporter, SdkLoggerProvider};
+use opentelemetry_sdk::logs::{BatchLogProcessor, LogExporter, LogProcessor, SdkLoggerProvider};
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
-use opentelemetry_sdk::trace::{BatchSpanProcessor, SdkTracerProvider, SpanExporter};
+use opentelemetry_sdk::trace::{BatchSpanProcessor, SdkTracerProvider, SpanExporter, SpanProcessor};
 
 use crate::config::SamplerChoice;
 use crate::sampler::build_sampler;
+use crate::telemetry::exporters::PipelineStats;
+use crate::telemetry::processors::Counted;
 
 /// The three providers of a running pipeline.
 #[derive(Debug, Clone)]
@@ -23,6 +25,7 @@ pub(crate) struct Providers {
 impl Providers {
     /// Builds all three on `resource`.
     pub(crate) fn build(
+        stats: &PipelineStats,
         resource: &Resource,
         sampler: SamplerChoice,
         metric_interval: Duration,
@@ -31,32 +34,36 @@ impl Providers {
         metrics: impl PushMetricExporter,
     ) -> Self {
         Self {
-            tracer: tracer_provider(resource, sampler, spans),
-            logger: logger_provider(resource, logs),
+            tracer: tracer_provider(
+                resource,
+                sampler,
+                Counted::new(BatchSpanProcessor::builder(spans).build(), stats.traces.clone()),
+            ),
+            logger: logger_provider(
+                resource,
+                Counted::new(BatchLogProcessor::builder(logs).build(), stats.logs.clone()),
+            ),
             meter: meter_provider(resource, metric_interval, metrics),
         }
     }
 }
 
-/// Spans go through the batch processor (its own thread; `end()` never waits on the network).
+/// Spans go through the (counted) batch processor: its own thread, so `end()` never waits on the network.
 pub(crate) fn tracer_provider(
     resource: &Resource,
     sampler: SamplerChoice,
-    exporter: impl SpanExporter + 'static,
+    processor: impl SpanProcessor + 'static,
 ) -> SdkTracerProvider {
     SdkTracerProvider::builder()
-        .with_span_processor(BatchSpanProcessor::builder(exporter).build())
+        .with_span_processor(processor)
         .with_sampler(build_sampler(sampler))
         .with_resource(resource.clone())
         .build()
 }
 
-/// Log records go through the batch log processor.
-pub(crate) fn logger_provider(resource: &Resource, exporter: impl LogExporter + 'static) -> SdkLoggerProvider {
-    SdkLoggerProvider::builder()
-        .with_log_processor(BatchLogProcessor::builder(exporter).build())
-        .with_resource(resource.clone())
-        .build()
+/// Log records go through the (counted) batch log processor.
+pub(crate) fn logger_provider(resource: &Resource, processor: impl LogProcessor + 'static) -> SdkLoggerProvider {
+    SdkLoggerProvider::builder().with_log_processor(processor).with_resource(resource.clone()).build()
 }
 
 /// Metrics are pushed every `interval` and once more at shutdown.
