@@ -1,5 +1,6 @@
 //! The Prometheus-compatible HTTP API on the Prometheus port: health, instant and range
 //! queries, label and series metadata, build info, with Prometheus' envelope and error types.
+//! Exemplars, rules and alerts answer empty (none are stored), as Grafana probes them.
 
 pub mod meta;
 pub mod params;
@@ -40,6 +41,9 @@ pub fn router(store: Arc<MetricStore>, own: SelfSamples) -> axum::Router {
         .route("/api/v1/series", any(meta::series))
         .route("/api/v1/metadata", get(meta::metadata))
         .route("/api/v1/status/buildinfo", get(|| async { success(meta::buildinfo()) }))
+        .route("/api/v1/query_exemplars", any(|| async { success(json!([])) }))
+        .route("/api/v1/rules", get(|| async { success(json!({"groups": []})) }))
+        .route("/api/v1/alerts", get(|| async { success(json!({"alerts": []})) }))
         .fallback(|| async {
             error(StatusCode::NOT_FOUND, "not_found", "no such endpoint in the embedded Prometheus API")
         })

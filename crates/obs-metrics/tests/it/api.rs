@@ -114,6 +114,15 @@ fn metadata_endpoints() {
     let (_, body) = get_json(&url(&s, "/api/v1/metadata"), &[]);
     assert_eq!(body["data"]["peak_trade_smoke_total"], json!([{"type": "counter", "help": "smoke runs", "unit": ""}]));
     assert_eq!(body["data"]["order_latency_milliseconds"][0]["type"], "histogram");
+    for (path, empty) in [
+        ("/api/v1/query_exemplars", json!([])),
+        ("/api/v1/rules", json!({"groups": []})),
+        ("/api/v1/alerts", json!({"alerts": []})),
+    ] {
+        assert_eq!(get_json(&url(&s, path), &[("query", "up")]), (200, json!({"status": "success", "data": empty})));
+    }
+    let (status, body) = get_json(&url(&s, "/api/v1/nosuch"), &[]);
+    assert_eq!((status, &body["errorType"]), (404, &json!("not_found")));
     let (_, body) = get_json(&url(&s, "/api/v1/status/buildinfo"), &[]);
     for key in ["version", "revision", "branch", "buildUser", "buildDate", "goVersion"] {
         assert!(body["data"][key].is_string(), "{key}");
