@@ -139,3 +139,21 @@ fn numbered(n: i64) -> [u8; 16] {
     id[..8].copy_from_slice(&n.to_be_bytes());
     id
 }
+
+/// A line literal is found by one search over each segment's arena, across segments, and
+/// evicted records are skipped.
+#[test]
+fn literal_search_over_segments() {
+    use crate::logql::ast::Query;
+    use crate::logql::eval::logs::{LogParams, select};
+    let mut inner = Inner::new(limits(2 * SEGMENT_RECORDS as u64));
+    let records = (0..2 * SEGMENT_RECORDS as i64 + 100).map(|n| record(n, None)).collect();
+    ingest_otlp(&mut inner, &request("a", records), NOW);
+    inner.enforce_caps();
+    let Ok(Query::Log(log)) = crate::logql::parse(r#"{service_name="a"} |= "line 5""#) else { panic!("parse") };
+    let params = LogParams { start: NOW, end: NOW + 1_000_000, limit: 5000, forward: true };
+    let found: Vec<i64> = select(&inner, &log, params).iter().map(|h| h.ts - NOW).collect();
+    let expected: Vec<i64> =
+        (100..2 * SEGMENT_RECORDS as i64 + 100).filter(|n| n.to_string().starts_with('5')).collect();
+    assert_eq!(found, expected);
+}

@@ -42,6 +42,8 @@ fn line_filters() {
     );
     assert_eq!(lines(&server, &format!(r#"{SELECTOR} !~ "order A-1001 (accepted|x)""#), "").len(), 2);
     assert_eq!(lines(&server, &format!(r#"{SELECTOR} |= `accepted`"#), ""), vec!["order A-1001 accepted"]);
+    let metadata_only = format!(r#"{SELECTOR} |= "RiskLimitExceeded""#);
+    assert!(lines(&server, &metadata_only, "").is_empty(), "a literal found only in metadata is no line match");
 }
 
 /// Label filters on metadata and index labels, string and numeric, with and/or.

@@ -72,12 +72,32 @@ impl Iterator for Candidates {
     }
 }
 
-/// The candidates of a segment for a pipeline.
-pub fn candidates(seg: &Segment, trace: Option<u64>) -> Candidates {
-    match trace {
-        Some(prefix) => Candidates::List(seg.with_trace(prefix).into_iter()),
-        None => Candidates::Range(Inner::live_range(seg)),
+/// The candidates of a segment for a pipeline: by the trace index, or by one substring search
+/// over the segment's arena for a required line literal, or every live record.
+pub fn candidates(seg: &Segment, pipeline: &Pipeline) -> Candidates {
+    if let Some(prefix) = pipeline.required_trace() {
+        return Candidates::List(seg.with_trace(prefix).into_iter());
     }
+    if let Some(finder) = pipeline.required_literal() {
+        return Candidates::List(with_literal(seg, finder).into_iter());
+    }
+    Candidates::Range(Inner::live_range(seg))
+}
+
+/// Live records whose bytes contain the literal (the pipeline re-checks it is in the line).
+fn with_literal(seg: &Segment, finder: &memchr::memmem::Finder<'_>) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut pos = if seg.head == 0 { 0 } else { seg.end[seg.head - 1] as usize };
+    while let Some(found) = seg.blob.get(pos..).and_then(|rest| finder.find(rest)) {
+        let at = pos + found;
+        let i = seg.end.partition_point(|&end| (end as usize) <= at);
+        if i >= seg.len() {
+            break;
+        }
+        out.push(i);
+        pos = seg.end[i] as usize;
+    }
+    out
 }
 
 /// Which streams a selector matches, by stream id.
@@ -127,7 +147,6 @@ pub fn select(inner: &Inner, log: &LogExpr, params: LogParams) -> Vec<Hit> {
     };
     let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(params.limit + 1);
     let mut parsed = Parsed::new();
-    let trace = pipeline.required_trace();
     for s in segment_order(inner, params.start, params.end, params.forward) {
         let seg = &inner.segments[s];
         if heap.len() >= params.limit
@@ -138,7 +157,7 @@ pub fn select(inner: &Inner, log: &LogExpr, params: LogParams) -> Vec<Hit> {
                 break;
             }
         }
-        for i in candidates(seg, trace) {
+        for i in candidates(seg, &pipeline) {
             let ts = seg.ts[i];
             if ts < params.start || ts >= params.end || !streams[seg.stream[i] as usize] {
                 continue;

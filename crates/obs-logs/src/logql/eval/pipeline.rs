@@ -84,6 +84,14 @@ impl Pipeline {
         })
     }
 
+    /// A non-empty substring every passing line must contain (the first `|=` stage).
+    pub fn required_literal(&self) -> Option<&Finder<'static>> {
+        self.stages.iter().find_map(|stage| match stage {
+            Compiled::Contains(f) if !f.needle().is_empty() => Some(f),
+            _ => None,
+        })
+    }
+
     /// Whether a parser stage may add labels.
     pub fn has_parser(&self) -> bool {
         self.stages.iter().any(|s| matches!(s, Compiled::Json | Compiled::Logfmt))

@@ -144,11 +144,10 @@ pub fn eval(
         steps,
         need_bytes,
     };
-    let trace = pipeline.required_trace();
     let mut parsed = Parsed::new();
     for s in segment_order(inner, lo.saturating_add(1), hi.saturating_add(1), true) {
         let seg = &inner.segments[s];
-        for i in candidates(seg, trace) {
+        for i in candidates(seg, &pipeline) {
             let ts = seg.ts[i];
             if ts <= lo || ts > hi || !streams[seg.stream[i] as usize] {
                 continue;
