@@ -113,11 +113,12 @@ impl Args {
             }
             files.clear()?;
         }
+        // Build first: a build can take minutes, and the ports must be free when the server binds.
+        let binary = embedded::binary()?;
         let busy = ports::busy(endpoints);
         if !busy.is_empty() {
             bail!(ports::busy_message(endpoints, &busy));
         }
-        let binary = embedded::binary()?;
         let (mut child, state) = embedded::spawn(&binary, endpoints, &files)?;
         eprintln!("started obs-embedded (pid {}), log {}", state.pid, files.log().display());
         let alive = || match child.try_wait() {
