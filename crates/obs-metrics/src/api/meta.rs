@@ -132,7 +132,7 @@ pub async fn metadata(State(st): State<ApiState>, RawQuery(raw): RawQuery) -> Re
 /// The `buildinfo` answer: a Prometheus-compatible version, marked as the embedded backend.
 pub fn buildinfo() -> Json {
     json!({
-        "version": "2.53.0+obs.embedded",
+        "version": "2.53.0",
         "revision": "obs-embedded",
         "branch": "embedded",
         "buildUser": "obs-embedded",
