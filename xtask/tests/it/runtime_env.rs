@@ -111,6 +111,15 @@ impl Env {
     }
 }
 
+impl Drop for Env {
+    /// A test that failed half-way must not leave its server running: stop what the pid file names.
+    fn drop(&mut self) {
+        if self.state_dir().join("obs-embedded.pid").exists() {
+            let _ = self.run(&["obs-down", "--backend", "embedded", "--timeout", "5"]);
+        }
+    }
+}
+
 /// Replaces every `<digits>.<digits>s` duration with `[DUR]`.
 pub fn durations(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
