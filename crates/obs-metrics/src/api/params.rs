@@ -52,10 +52,14 @@ fn hex(b: u8) -> Option<u8> {
     char::from(b).to_digit(16).map(|d| d as u8)
 }
 
+/// Largest timestamp magnitude accepted, in seconds (about 31 million years either side of
+/// 1970), so millisecond arithmetic can never overflow.
+const MAX_ABS_SECS: f64 = 1e12;
+
 /// A timestamp parameter in unix ms: unix seconds (float) or RFC 3339.
 pub fn parse_time(raw: &str) -> Option<i64> {
     if let Ok(secs) = raw.parse::<f64>() {
-        return secs.is_finite().then(|| (secs * 1000.0).round() as i64);
+        return (secs.is_finite() && secs.abs() <= MAX_ABS_SECS).then(|| (secs * 1000.0).round() as i64);
     }
     parse_rfc3339(raw)
 }
@@ -78,6 +82,9 @@ pub fn parse_duration_ms(raw: &str) -> Option<i64> {
 
 /// `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` to unix ms.
 pub fn parse_rfc3339(raw: &str) -> Option<i64> {
+    if !raw.is_ascii() {
+        return None;
+    }
     let b = raw.as_bytes();
     if b.len() < 20
         || b[4] != b'-'
@@ -142,6 +149,8 @@ mod tests {
         assert_eq!(parse_time("2023-11-14T23:13:20.25+01:00"), Some(1_700_000_000_250));
         assert_eq!(parse_time("abc"), None);
         assert_eq!(parse_time(""), None);
+        assert_eq!(parse_time("1e300"), None);
+        assert_eq!(parse_time("2023-11-14T22:13:20+1é:0"), None);
     }
 
     /// Pins durations as float seconds or PromQL durations.

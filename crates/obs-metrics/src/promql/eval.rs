@@ -131,7 +131,7 @@ impl<'a> Evaluator<'a> {
             .filter_map(|s| {
                 let idx = s.samples.partition_point(|p| p.0 <= reference);
                 let (ts, value) = *s.samples.get(idx.checked_sub(1)?)?;
-                (ts > reference - LOOKBACK_MS).then(|| Sample { labels: s.labels.clone(), value })
+                (ts > reference.saturating_sub(LOOKBACK_MS)).then(|| Sample { labels: s.labels.clone(), value })
             })
             .collect())
     }
@@ -140,16 +140,17 @@ impl<'a> Evaluator<'a> {
     pub fn window(&self, vs: &VectorSelector, range_ms: i64, t: i64) -> Result<Window, QueryError> {
         let reference = self.reference(vs, t);
         let data = self.fetch(vs, range_ms)?;
+        let start = reference.saturating_sub(range_ms);
         let spans = data
             .iter()
             .enumerate()
             .filter_map(|(i, s)| {
-                let from = s.samples.partition_point(|p| p.0 <= reference - range_ms);
+                let from = s.samples.partition_point(|p| p.0 <= start);
                 let to = s.samples.partition_point(|p| p.0 <= reference);
                 (to > from).then_some((i, from..to))
             })
             .collect();
-        Ok(Window { data, spans, range_start: reference - range_ms, range_end: reference, range_ms })
+        Ok(Window { data, spans, range_start: start, range_end: reference, range_ms })
     }
 
     /// The time a selector reads at: `@` when given, minus its offset.
@@ -161,8 +162,8 @@ impl<'a> Evaluator<'a> {
             None => t,
         };
         match &vs.offset {
-            Some(Offset::Pos(d)) => at - millis(d),
-            Some(Offset::Neg(d)) => at + millis(d),
+            Some(Offset::Pos(d)) => at.saturating_sub(millis(d)),
+            Some(Offset::Neg(d)) => at.saturating_add(millis(d)),
             None => at,
         }
     }
@@ -178,7 +179,7 @@ impl<'a> Evaluator<'a> {
         let groups = matcher_groups(vs);
         let name_hint = vs.name.clone().or_else(|| equal_name(&groups));
         let keep = |labels: &Labels| groups.iter().any(|g| g.iter().all(|m| m.is_match(label_of(labels, &m.name))));
-        let mut series = self.store.select(name_hint.as_deref(), &keep, lo - range_ms, hi, false);
+        let mut series = self.store.select(name_hint.as_deref(), &keep, lo.saturating_sub(range_ms), hi, false);
         for s in &mut series {
             s.labels = self.labels.intern_arc(s.labels.clone());
         }

@@ -92,7 +92,10 @@ pub fn range_query(
                 .or_insert_with(|| SeriesData { labels: s.labels.clone(), samples: Vec::new() });
             entry.samples.push((t, s.value));
         }
-        t += step.max(1);
+        match t.checked_add(step.max(1)) {
+            Some(next) => t = next,
+            None => break,
+        }
     }
     Ok(merge_equal_sets(by_set.into_values().collect()))
 }

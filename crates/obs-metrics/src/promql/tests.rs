@@ -196,3 +196,15 @@ fn colliding_label_sets_are_an_error() {
     assert!(matches!(&err, Some(QueryError::Execution(m)) if m.contains("same labelset")), "{err:?}");
     assert_eq!(values(&s, "sum({__name__=~\"temp|cold\", room=\"cellar\"})"), vec![17.0]);
 }
+
+/// Pins that extreme ranges, offsets and `@` times evaluate without overflowing.
+#[test]
+fn extreme_durations_do_not_overflow() {
+    let s = fixture();
+    for q in ["rate(temp[100000y])", "temp offset 100000y", "temp offset -100000y", "sum_over_time(temp[100000y] @ 0)"]
+    {
+        assert!(at(&s, q, T0 + 120).is_ok(), "{q}");
+    }
+    let view = StoreView::store_only(&s);
+    assert!(range_query(&view, "temp", i64::MAX - 10, i64::MAX, 1_000_000).is_ok());
+}
