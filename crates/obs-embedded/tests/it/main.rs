@@ -6,6 +6,7 @@
 mod bad_input;
 mod caps;
 mod cli;
+mod grafana;
 mod grpc;
 mod lifecycle;
 mod listeners;
