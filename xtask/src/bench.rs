@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use obs_stack::{PORTS, env::OBS_BIND, tools::VENV_DIR};
+use obs_stack::env::{OBS_BIND, OBS_EMBEDDED_BIN, SMOKE_SENDER_BIN};
+use obs_stack::{PORTS, tools::VENV_DIR};
 use xshell::{Shell, cmd};
 
 /// Arguments of `cargo xtask bench`.
@@ -63,8 +64,8 @@ impl Args {
         for port in PORTS {
             env.push((port.env.to_string(), free_port()?.to_string()));
         }
-        env.push(("OBS_EMBEDDED_BIN".into(), embedded.display().to_string()));
-        env.push(("SMOKE_SENDER_BIN".into(), smoke_sender.display().to_string()));
+        env.push((OBS_EMBEDDED_BIN.into(), embedded.display().to_string()));
+        env.push((SMOKE_SENDER_BIN.into(), smoke_sender.display().to_string()));
         let (mut up, mut smoke) = (Vec::new(), Vec::new());
         for _ in 0..self.cli_runs {
             up.push(timed(&me, &["obs-up", "--backend", "embedded"], &env)?);

@@ -24,3 +24,9 @@ pub const OBS_MAX_SERIES: &str = "OBS_MAX_SERIES";
 pub const OBS_METRICS_HISTORY: &str = "OBS_METRICS_HISTORY";
 /// Largest OTLP request body the embedded backend accepts, in bytes after decompression.
 pub const OBS_MAX_REQUEST_BYTES: &str = "OBS_MAX_REQUEST_BYTES";
+/// Path of a prebuilt `obs-embedded` binary; when unset, `obs-up` builds it with cargo.
+pub const OBS_EMBEDDED_BIN: &str = "OBS_EMBEDDED_BIN";
+/// Path of a prebuilt `smoke-sender` binary; when unset, `obs-smoke` runs it with `cargo run`.
+pub const SMOKE_SENDER_BIN: &str = "SMOKE_SENDER_BIN";
+/// Directory for the embedded backend's pid file, log and state (default `target/obs`).
+pub const OBS_STATE_DIR: &str = "OBS_STATE_DIR";

@@ -12,12 +12,7 @@ use std::time::Duration;
 
 use obs_stack::{Endpoints, ports};
 
-/// Path of a prebuilt `obs-embedded` binary; when unset, `obs-up` builds it with cargo.
-pub const OBS_EMBEDDED_BIN: &str = "OBS_EMBEDDED_BIN";
-/// Path of a prebuilt `smoke-sender` binary; when unset, `obs-smoke` runs it with `cargo run`.
-pub const SMOKE_SENDER_BIN: &str = "SMOKE_SENDER_BIN";
-/// Directory for the embedded backend's pid file, log and state (default `target/obs`).
-pub const OBS_STATE_DIR: &str = "OBS_STATE_DIR";
+pub use obs_stack::env::{OBS_EMBEDDED_BIN, OBS_STATE_DIR, SMOKE_SENDER_BIN};
 
 /// Which backend a command should use, as the user asks for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
