@@ -145,7 +145,10 @@ pub fn streams<'a>(
             view.metadata().into_iter().filter(|(k, v)| !v.is_empty() && kept(k)).collect();
         let parsed: BTreeMap<Cow<str>, Cow<str>> =
             hit.parsed.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str()))).collect();
-        let line = String::from_utf8_lossy(view.line());
+        let line = match &hit.line {
+            Some(line) => Cow::Borrowed(line.as_str()),
+            None => String::from_utf8_lossy(view.line()),
+        };
         let ts = hit.ts.to_string();
         let (stream, entry) = if categorize {
             (labels, EntryOut::Categorized(ts, line, Categories { structured_metadata: metadata, parsed }))

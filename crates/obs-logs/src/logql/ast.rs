@@ -99,6 +99,19 @@ pub enum Stage {
     Filter(LabelFilter),
     /// `| drop a, b`: labels removed from the answer (parsed ones at once).
     Drop(Vec<String>),
+    /// `| line_format "..."` with `{{.label}}` and `{{__line__}}` substitutions only.
+    LineFormat(Vec<TemplatePart>),
+}
+
+/// A piece of a `line_format` template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplatePart {
+    /// Literal text.
+    Text(String),
+    /// `{{.name}}`: a label's value (empty when absent).
+    Label(String),
+    /// `{{__line__}}`: the current line.
+    Line,
 }
 
 /// Numeric comparison operators.

@@ -8,8 +8,8 @@ use super::lexer::{Tok, Token, tokenize};
 use super::{ParseError, QueryError};
 
 /// Pipeline stages Loki has and we do not evaluate.
-const UNSUPPORTED_STAGES: [&str; 9] =
-    ["line_format", "label_format", "keep", "unwrap", "pattern", "regexp", "unpack", "decolorize", "distinct"];
+const UNSUPPORTED_STAGES: [&str; 8] =
+    ["label_format", "keep", "unwrap", "pattern", "regexp", "unpack", "decolorize", "distinct"];
 
 /// Parses a query.
 pub fn parse(src: &str) -> Result<Query, QueryError> {
@@ -190,6 +190,11 @@ impl Parser {
             return Err(QueryError::Unsupported(format!("the `{name}` stage")));
         }
         match name.as_str() {
+            "line_format" if !is_comparison(self.peek_at(1)) => {
+                self.next();
+                let (template, _) = self.string("STRING")?;
+                Ok(Stage::LineFormat(super::template::parse(&template)?))
+            }
             "drop" if !is_comparison(self.peek_at(1)) => {
                 self.next();
                 self.drop_stage()

@@ -28,8 +28,8 @@ fn syntax_error_names_the_column() {
 #[test]
 fn unsupported_and_misplaced_queries() {
     let server = Server::start();
-    let (status, _, body) =
-        server.get(&format!("/loki/api/v1/query_range?query={}", enc(r#"{a="b"} | line_format "{{.x}}""#)), &[]);
+    let (status, _, body) = server
+        .get(&format!("/loki/api/v1/query_range?query={}", enc(r#"{a="b"} | line_format "{{ ToUpper .x }}""#)), &[]);
     assert_eq!(status, 400);
     assert!(body.contains("unsupported LogQL feature") && body.contains("line_format"), "{body}");
     let (status, _, body) = server.get(&format!("/loki/api/v1/query?query={}", enc(r#"{a="b"}"#)), &[]);

@@ -206,3 +206,16 @@ fn sum_by_attribute_and_label() {
         ]
     );
 }
+
+/// `line_format` with labels and `__line__` rewrites the line; later line filters see the new one.
+#[test]
+fn line_format() {
+    let (server, _) = loaded_server();
+    let q = format!(
+        r#"{SELECTOR} | logfmt | line_format "{{{{.status}}}} {{{{ .order_id }}}}: {{{{__line__}}}}" |= "done A-1001""#
+    );
+    assert_eq!(lines(&server, &q, ""), vec!["done A-1001: push api line order_id=A-1001 status=done"]);
+    let q = format!(r#"sum(bytes_over_time({SELECTOR} | line_format "{{{{.detected_level}}}}" [10m]))"#);
+    let body = server.json(&format!("/loki/api/v1/query?query={}", enc(&q)), &[]);
+    assert_eq!(body["data"]["result"][0]["value"][1], "16", "error + info + unknown = 5 + 4 + 7 bytes");
+}

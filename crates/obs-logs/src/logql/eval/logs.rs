@@ -3,7 +3,7 @@
 
 use std::collections::BinaryHeap;
 
-use super::pipeline::{Parsed, Pipeline};
+use super::pipeline::{Extracted, Parsed, Pipeline};
 use super::view::View;
 use crate::logql::ast::{LogExpr, Matcher};
 use crate::store::{Inner, Segment};
@@ -32,6 +32,8 @@ pub struct Hit {
     pub ts: i64,
     /// Labels its parsers extracted.
     pub parsed: Parsed,
+    /// The line as `line_format` rewrote it.
+    pub line: Option<String>,
 }
 
 /// Heap order: the worst kept hit on top.
@@ -146,7 +148,7 @@ pub fn select(inner: &Inner, log: &LogExpr, params: LogParams) -> Vec<Hit> {
         if params.forward { (ts, s, i) } else { (ts.saturating_neg(), usize::MAX - s, usize::MAX - i) }
     };
     let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(params.limit + 1);
-    let mut parsed = Parsed::new();
+    let mut extracted = Extracted::default();
     for s in segment_order(inner, params.start, params.end, params.forward) {
         let seg = &inner.segments[s];
         if heap.len() >= params.limit
@@ -167,10 +169,13 @@ pub fn select(inner: &Inner, log: &LogExpr, params: LogParams) -> Vec<Hit> {
                 continue;
             }
             let mut view = View::new(inner, seg, i);
-            if !pipeline.run(&mut view, &mut parsed) {
+            if !pipeline.run(&mut view, &mut extracted) {
                 continue;
             }
-            heap.push(Ranked { key, hit: Hit { seg: s, i, ts, parsed: parsed.clone() } });
+            heap.push(Ranked {
+                key,
+                hit: Hit { seg: s, i, ts, parsed: extracted.parsed.clone(), line: extracted.line.clone() },
+            });
             if heap.len() > params.limit {
                 heap.pop();
             }

@@ -9,8 +9,8 @@ use crate::labels::sanitize;
 pub const ERROR_LABEL: &str = "__error__";
 
 /// Extracts a JSON line's fields (nested objects flattened with `_`, arrays skipped).
-pub fn json(view: &mut View<'_>, parsed: &mut Parsed) {
-    match serde_json::from_slice::<serde_json::Value>(view.line()) {
+pub fn json(view: &mut View<'_>, parsed: &mut Parsed, line: &[u8]) {
+    match serde_json::from_slice::<serde_json::Value>(line) {
         Ok(serde_json::Value::Object(map)) => {
             for (key, value) in &map {
                 flatten(view, parsed, &sanitize(key), value);
@@ -34,9 +34,8 @@ fn flatten(view: &mut View<'_>, parsed: &mut Parsed, prefix: &str, value: &serde
 }
 
 /// Extracts a logfmt line's `key=value` pairs (values may be quoted).
-pub fn logfmt(view: &mut View<'_>, parsed: &mut Parsed) {
-    let line = String::from_utf8_lossy(view.line()).into_owned();
-    let mut rest = line.as_str();
+pub fn logfmt(view: &mut View<'_>, parsed: &mut Parsed, line: &str) {
+    let mut rest = line;
     while !rest.is_empty() {
         rest = rest.trim_start();
         let key_end = rest.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(rest.len());

@@ -5,12 +5,21 @@ use memchr::memmem::Finder;
 
 use super::parsers;
 use super::view::{Builtin, Field, View};
-use crate::logql::ast::{CmpOp, LabelFilter, LineOp, LogExpr, MatchOp, Matcher, Stage};
+use crate::logql::ast::{CmpOp, LabelFilter, LineOp, LogExpr, MatchOp, Matcher, Stage, TemplatePart};
 use crate::logql::lexer::{parse_bytes, parse_duration};
 use crate::store::Inner;
 
 /// Labels extracted by parser stages (and `__error__`).
 pub type Parsed = Vec<(String, String)>;
+
+/// What a pipeline made of a record: extracted labels and, after `line_format`, a new line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// Extracted labels.
+    pub parsed: Parsed,
+    /// The line as `line_format` rewrote it.
+    pub line: Option<String>,
+}
 
 /// A compiled pipeline.
 pub struct Pipeline {
@@ -26,6 +35,14 @@ enum Compiled {
     Logfmt,
     Filter(Filter),
     Drop(Vec<String>),
+    LineFormat(Vec<Part>),
+}
+
+/// A compiled `line_format` piece.
+enum Part {
+    Text(String),
+    Label(Field),
+    Line,
 }
 
 enum Filter {
@@ -66,6 +83,16 @@ impl Pipeline {
                 Stage::Logfmt => Compiled::Logfmt,
                 Stage::Filter(f) => Compiled::Filter(compile_filter(inner, f)),
                 Stage::Drop(names) => Compiled::Drop(names.clone()),
+                Stage::LineFormat(parts) => Compiled::LineFormat(
+                    parts
+                        .iter()
+                        .map(|p| match p {
+                            TemplatePart::Text(t) => Part::Text(t.clone()),
+                            TemplatePart::Label(name) => Part::Label(Field::resolve(inner, name)),
+                            TemplatePart::Line => Part::Line,
+                        })
+                        .collect(),
+                ),
             })
             .collect();
         Pipeline { stages }
@@ -86,7 +113,8 @@ impl Pipeline {
 
     /// A non-empty substring every passing line must contain (the first `|=` stage).
     pub fn required_literal(&self) -> Option<&Finder<'static>> {
-        self.stages.iter().find_map(|stage| match stage {
+        let before_format = self.stages.iter().take_while(|s| !matches!(s, Compiled::LineFormat(_)));
+        before_format.into_iter().find_map(|stage| match stage {
             Compiled::Contains(f) if !f.needle().is_empty() => Some(f),
             _ => None,
         })
@@ -97,26 +125,37 @@ impl Pipeline {
         self.stages.iter().any(|s| matches!(s, Compiled::Json | Compiled::Logfmt))
     }
 
-    /// Whether a record passes; parsed labels are left in `parsed`.
-    pub fn run(&self, view: &mut View<'_>, parsed: &mut Parsed) -> bool {
-        parsed.clear();
+    /// Whether a record passes; what it extracted is left in `out`.
+    pub fn run(&self, view: &mut View<'_>, out: &mut Extracted) -> bool {
+        out.parsed.clear();
+        out.line = None;
         for stage in &self.stages {
+            let Extracted { parsed, line } = &mut *out;
+            let current: &[u8] = match line {
+                Some(l) => l.as_bytes(),
+                None => view.line(),
+            };
             let pass = match stage {
-                Compiled::Contains(f) => f.find(view.line()).is_some(),
-                Compiled::NotContains(f) => f.find(view.line()).is_none(),
-                Compiled::Match(re) => re.is_match(view.line()),
-                Compiled::NotMatch(re) => !re.is_match(view.line()),
+                Compiled::Contains(f) => f.find(current).is_some(),
+                Compiled::NotContains(f) => f.find(current).is_none(),
+                Compiled::Match(re) => re.is_match(current),
+                Compiled::NotMatch(re) => !re.is_match(current),
                 Compiled::Json => {
-                    parsers::json(view, parsed);
+                    parsers::json(view, parsed, current);
                     true
                 }
                 Compiled::Logfmt => {
-                    parsers::logfmt(view, parsed);
+                    parsers::logfmt(view, parsed, &String::from_utf8_lossy(current));
                     true
                 }
                 Compiled::Filter(f) => f.holds(view, parsed),
                 Compiled::Drop(names) => {
                     parsed.retain(|(k, _)| !names.contains(k));
+                    true
+                }
+                Compiled::LineFormat(parts) => {
+                    let formatted = format_line(parts, view, parsed, current);
+                    *line = Some(formatted);
                     true
                 }
             };
@@ -126,6 +165,19 @@ impl Pipeline {
         }
         true
     }
+}
+
+/// Renders a `line_format` template for a record.
+fn format_line(parts: &[Part], view: &mut View<'_>, parsed: &Parsed, current: &[u8]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            Part::Text(t) => out.push_str(t),
+            Part::Line => out.push_str(&String::from_utf8_lossy(current)),
+            Part::Label(field) => with_value(view, parsed, field, |v| out.push_str(v.unwrap_or(""))),
+        }
+    }
+    out
 }
 
 fn compile_filter(inner: &Inner, filter: &LabelFilter) -> Filter {

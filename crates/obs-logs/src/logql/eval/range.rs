@@ -5,7 +5,7 @@
 use super::logs::{candidates, matching_streams, segment_order};
 use super::memo::Memo;
 use super::parsers::ERROR_LABEL;
-use super::pipeline::{Parsed, Pipeline, with_value};
+use super::pipeline::{Extracted, Parsed, Pipeline, with_value};
 use super::view::{Field, View};
 use super::{Grid, MAX_SERIES, Series};
 use crate::hash::FastMap;
@@ -144,7 +144,7 @@ pub fn eval(
         steps,
         need_bytes,
     };
-    let mut parsed = Parsed::new();
+    let mut extracted = Extracted::default();
     for s in segment_order(inner, lo.saturating_add(1), hi.saturating_add(1), true) {
         let seg = &inner.segments[s];
         for i in candidates(seg, &pipeline) {
@@ -153,9 +153,10 @@ pub fn eval(
                 continue;
             }
             let mut view = View::new(inner, seg, i);
-            if !pipeline.run(&mut view, &mut parsed) {
+            if !pipeline.run(&mut view, &mut extracted) {
                 continue;
             }
+            let parsed = &extracted.parsed;
             if let Some((_, err)) = parsed.iter().find(|(k, _)| k == ERROR_LABEL) {
                 return Err(pipeline_error(err));
             }
@@ -163,14 +164,18 @@ pub fn eval(
                 Some(key) => match memo.get(&key) {
                     Some(slot) => slot,
                     None => {
-                        let slot = collector.slot(&mut view, &parsed)?;
+                        let slot = collector.slot(&mut view, parsed)?;
                         memo.insert(key, slot);
                         slot
                     }
                 },
-                None => collector.slot(&mut view, &parsed)?,
+                None => collector.slot(&mut view, parsed)?,
             };
-            let len = if need_bytes { u32::try_from(view.line().len()).unwrap_or(u32::MAX) } else { 0 };
+            let len = match (&extracted.line, need_bytes) {
+                (_, false) => 0,
+                (Some(line), true) => u32::try_from(line.len()).unwrap_or(u32::MAX),
+                (None, true) => u32::try_from(view.line().len()).unwrap_or(u32::MAX),
+            };
             collector.series[slot].add(grid, range, ts, len);
         }
     }

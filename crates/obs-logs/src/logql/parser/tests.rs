@@ -94,7 +94,7 @@ fn empty_compatible_selector() {
 #[test]
 fn unsupported_features() {
     for (src, what) in [
-        (r#"{a="b"} | line_format "{{.x}}""#, "line_format"),
+        (r#"{a="b"} | line_format "{{ ToUpper .x }}""#, "line_format"),
         (r#"sum_over_time({a="b"} | unwrap x [1m])"#, "sum_over_time"),
         (r#"count_over_time({a="b"}[1m] offset 5m)"#, "offset"),
         (r#"count_over_time({a="b"}[1m]) > 2"#, "comparison"),
