@@ -1,6 +1,6 @@
 //! Binary operators: arithmetic (`+ - * / % ^ atan2`), comparisons (filtering, or 0/1 with
-//! `bool`) between scalars and vectors, one-to-one vector matching (`on`/`ignoring`), and the
-//! set operators `and`, `or`, `unless`.
+//! `bool`) between scalars and vectors, one-to-one vector matching (`on`/`ignoring`; many-to-one
+//! in `group`), and the set operators `and`, `or`, `unless`.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -8,6 +8,7 @@ use std::sync::Arc;
 use promql_parser::parser::{BinaryExpr, LabelModifier, VectorMatchCardinality};
 
 use super::eval::{Evaluator, kind};
+use super::group;
 use super::labels::{PtrMap, node_key, ptr};
 use super::{QueryError, Sample, Value, check_unique};
 use crate::store::Labels;
@@ -39,12 +40,12 @@ pub fn eval(ev: &Evaluator<'_>, b: &BinaryExpr, t: i64) -> Result<Value, QueryEr
     Ok(Value::Vector(out))
 }
 
-fn bool_value(b: bool) -> f64 {
+pub(super) fn bool_value(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 
 /// `l op r`: arithmetic gives `Some(value)`; a comparison gives `Some(l)` when true, `None` when false.
-fn apply(op: &str, l: f64, r: f64) -> Result<Option<f64>, QueryError> {
+pub(super) fn apply(op: &str, l: f64, r: f64) -> Result<Option<f64>, QueryError> {
     let cmp = |keep: bool| if keep { Some(l) } else { None };
     Ok(match op {
         "+" => Some(l + r),
@@ -64,7 +65,7 @@ fn apply(op: &str, l: f64, r: f64) -> Result<Option<f64>, QueryError> {
     })
 }
 
-fn is_arith(op: &str) -> bool {
+pub(super) fn is_arith(op: &str) -> bool {
     matches!(op, "+" | "-" | "*" | "/" | "%" | "^" | "atan2")
 }
 
@@ -99,7 +100,7 @@ fn with_scalar(
 }
 
 /// The labels two sides are matched on.
-fn signature(labels: &[(String, String)], matching: Option<&LabelModifier>) -> Labels {
+pub(super) fn signature(labels: &[(String, String)], matching: Option<&LabelModifier>) -> Labels {
     match matching {
         Some(LabelModifier::Include(on)) => labels.iter().filter(|(k, _)| on.labels.contains(k)).cloned().collect(),
         Some(LabelModifier::Exclude(ignoring)) => {
@@ -134,10 +135,14 @@ fn vector_vector(
         }
         _ => {}
     }
-    if let Some(m) = modifier
-        && matches!(m.card, VectorMatchCardinality::ManyToOne(_) | VectorMatchCardinality::OneToMany(_))
-    {
-        return Err(QueryError::unsupported("many-to-one matching (group_left/group_right)"));
+    match modifier.map(|m| &m.card) {
+        Some(VectorMatchCardinality::ManyToOne(include)) => {
+            return group::many_to_one(ev, b, op, lhs, rhs, return_bool, &include.labels);
+        }
+        Some(VectorMatchCardinality::OneToMany(include)) => {
+            return group::one_to_many(ev, b, op, lhs, rhs, return_bool, &include.labels);
+        }
+        _ => {}
     }
     let mut right: PtrMap<usize, (Arc<Labels>, f64)> = PtrMap::default();
     for s in &rhs {
@@ -187,7 +192,7 @@ fn result_labels(labels: &[(String, String)], op: &str, return_bool: bool, match
     }
 }
 
-fn fmt_labels(labels: &[(String, String)]) -> String {
+pub(super) fn fmt_labels(labels: &[(String, String)]) -> String {
     let inner: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
     format!("{{{}}}", inner.join(", "))
 }

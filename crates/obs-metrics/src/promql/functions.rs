@@ -1,11 +1,11 @@
 //! PromQL functions: `rate`/`irate`/`increase`/`delta`/`idelta` (with Prometheus'
-//! extrapolation and counter-reset handling), `*_over_time`, `histogram_quantile`, `vector`,
-//! `scalar`, `time` and element-wise math.
+//! extrapolation and counter-reset handling), `*_over_time`, `changes`, `resets`,
+//! `histogram_quantile`, `vector`, `scalar`, `time`, `sort`/`sort_desc` and element-wise math.
 
 use promql_parser::parser::{Call, Expr};
 
 use super::eval::{Evaluator, Window};
-use super::{QueryError, Sample, Value, check_unique, histogram};
+use super::{QueryError, Sample, Value, aggregate, check_unique, histogram, math};
 
 /// Evaluates a function call at `t` ms.
 pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError> {
@@ -15,9 +15,22 @@ pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
         args.get(i).map(AsRef::as_ref).ok_or_else(|| QueryError::BadData(format!("{name}: missing argument")))
     };
     let out = match name {
-        "rate" | "increase" | "delta" | "irate" | "idelta" => over_window(ev, name, arg(0)?, t, rate_like)?,
+        "rate" | "increase" | "delta" | "irate" | "idelta" => {
+            over_window(ev, name, arg(0)?, t, &|w, s| rate_like(name, w, s))?
+        }
         "avg_over_time" | "min_over_time" | "max_over_time" | "sum_over_time" | "count_over_time"
-        | "last_over_time" => over_window(ev, name, arg(0)?, t, over_time)?,
+        | "last_over_time" | "stddev_over_time" | "stdvar_over_time" | "present_over_time" | "changes" | "resets" => {
+            over_window(ev, name, arg(0)?, t, &|_, s| over_time(name, s))?
+        }
+        "quantile_over_time" => {
+            let q = ev.scalar(arg(0)?, t)?;
+            over_window(ev, name, arg(1)?, t, &|_, s| Some(aggregate::quantile(q, s.iter().map(|p| p.1).collect())))?
+        }
+        "sort" | "sort_desc" => return Ok(Value::Vector(math::sort(ev.vector(arg(0)?, t)?, name == "sort_desc"))),
+        "clamp" | "clamp_min" | "clamp_max" | "round" => {
+            let params = args.iter().skip(1).map(|a| ev.scalar(a, t)).collect::<Result<Vec<f64>, _>>()?;
+            math::clamp_or_round(ev, name, ev.vector(arg(0)?, t)?, &params)
+        }
         "histogram_quantile" => {
             histogram::histogram_quantile(&ev.labels, ev.scalar(arg(0)?, t)?, ev.vector(arg(1)?, t)?)
         }
@@ -27,8 +40,8 @@ pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
             return Ok(Value::Scalar(if v.len() == 1 { v[0].value } else { f64::NAN }));
         }
         "time" => return Ok(Value::Scalar(t as f64 / 1000.0)),
-        "abs" | "ceil" | "floor" | "sqrt" | "exp" | "ln" | "log2" | "log10" => {
-            let f = math(name);
+        "abs" | "ceil" | "floor" | "sqrt" | "exp" | "ln" | "log2" | "log10" | "sgn" => {
+            let f = math::element_fn(name);
             ev.vector(arg(0)?, t)?
                 .into_iter()
                 .map(|s| Sample { labels: ev.labels.drop_name(&s.labels), value: f(s.value) })
@@ -40,22 +53,9 @@ pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
     Ok(Value::Vector(out))
 }
 
-fn math(name: &str) -> fn(f64) -> f64 {
-    match name {
-        "abs" => f64::abs,
-        "ceil" => f64::ceil,
-        "floor" => f64::floor,
-        "sqrt" => f64::sqrt,
-        "exp" => f64::exp,
-        "ln" => f64::ln,
-        "log2" => f64::log2,
-        _ => f64::log10,
-    }
-}
+type WindowFn<'f> = &'f dyn Fn(&Window, &[(i64, f64)]) -> Option<f64>;
 
-type WindowFn = fn(&str, &Window, &[(i64, f64)]) -> Option<f64>;
-
-fn over_window(ev: &Evaluator<'_>, name: &str, arg: &Expr, t: i64, f: WindowFn) -> Result<Vec<Sample>, QueryError> {
+fn over_window(ev: &Evaluator<'_>, name: &str, arg: &Expr, t: i64, f: WindowFn<'_>) -> Result<Vec<Sample>, QueryError> {
     let ms = match arg {
         Expr::MatrixSelector(ms) => ms,
         Expr::Subquery(_) => return Err(QueryError::unsupported(format!("a subquery as the argument of {name}"))),
@@ -66,7 +66,7 @@ fn over_window(ev: &Evaluator<'_>, name: &str, arg: &Expr, t: i64, f: WindowFn) 
     Ok(window
         .series()
         .filter_map(|(labels, samples)| {
-            let value = f(name, &window, samples)?;
+            let value = f(&window, samples)?;
             let labels = if keep_name { labels.clone() } else { ev.labels.drop_name(labels) };
             Some(Sample { labels, value })
         })
@@ -131,15 +131,21 @@ pub fn instant_delta(samples: &[(i64, f64)], is_rate: bool) -> Option<f64> {
     Some(if is_rate { result / interval } else { result })
 }
 
-fn over_time(name: &str, _w: &Window, samples: &[(i64, f64)]) -> Option<f64> {
-    let values = samples.iter().map(|s| s.1);
-    let last = samples.last()?.1;
+fn over_time(name: &str, samples: &[(i64, f64)]) -> Option<f64> {
+    let values: Vec<f64> = samples.iter().map(|s| s.1).collect();
+    let last = *values.last()?;
+    let pairs = || values.windows(2).map(|w| (w[0], w[1]));
     Some(match name {
-        "avg_over_time" => values.sum::<f64>() / samples.len() as f64,
-        "min_over_time" => values.fold(f64::NAN, |m, v| if m.is_nan() || v < m { v } else { m }),
-        "max_over_time" => values.fold(f64::NAN, |m, v| if m.is_nan() || v > m { v } else { m }),
-        "sum_over_time" => values.sum(),
-        "count_over_time" => samples.len() as f64,
+        "avg_over_time" => values.iter().sum::<f64>() / values.len() as f64,
+        "min_over_time" => aggregate::reduce("min", &values),
+        "max_over_time" => aggregate::reduce("max", &values),
+        "sum_over_time" => values.iter().sum(),
+        "count_over_time" => values.len() as f64,
+        "stddev_over_time" => aggregate::reduce("stddev", &values),
+        "stdvar_over_time" => aggregate::reduce("stdvar", &values),
+        "present_over_time" => 1.0,
+        "changes" => pairs().filter(|(a, b)| a != b && !(a.is_nan() && b.is_nan())).count() as f64,
+        "resets" => pairs().filter(|(a, b)| b < a).count() as f64,
         _ => last,
     })
 }
@@ -190,14 +196,18 @@ mod tests {
     /// Pins the *_over_time reducers.
     #[test]
     fn over_time_reducers() {
-        let w = window(0, 60_000);
         let s = [(1, 4.0), (2, 1.0), (3, 7.0)];
-        let f = |name| over_time(name, &w, &s);
+        let f = |name| over_time(name, &s);
         assert_eq!(f("avg_over_time"), Some(4.0));
         assert_eq!(f("min_over_time"), Some(1.0));
         assert_eq!(f("max_over_time"), Some(7.0));
         assert_eq!(f("sum_over_time"), Some(12.0));
         assert_eq!(f("count_over_time"), Some(3.0));
         assert_eq!(f("last_over_time"), Some(7.0));
+        assert_eq!(f("present_over_time"), Some(1.0));
+        assert_eq!(f("changes"), Some(2.0));
+        assert_eq!(f("resets"), Some(1.0));
+        assert_eq!(f("stdvar_over_time"), Some(6.0));
+        assert_eq!(over_time("changes", &[(1, 1.0), (2, 1.0), (3, f64::NAN), (4, f64::NAN)]), Some(1.0));
     }
 }

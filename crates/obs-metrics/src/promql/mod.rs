@@ -5,8 +5,10 @@ pub mod aggregate;
 pub mod binary;
 pub mod eval;
 pub mod functions;
+pub mod group;
 pub mod histogram;
 pub mod labels;
+pub mod math;
 #[cfg(test)]
 mod tests;
 
@@ -61,10 +63,22 @@ pub fn instant_query(store: &StoreView, query: &str, t: i64) -> Result<Value, Qu
     let expr = parse(query)?;
     let ev = eval::Evaluator::new(store, t, t);
     let mut value = ev.eval(&expr, t)?;
-    if let Value::Vector(v) = &mut value {
+    if let Value::Vector(v) = &mut value
+        && !sorts_itself(&expr)
+    {
         v.sort_by(|a, b| a.labels.cmp(&b.labels));
     }
     Ok(value)
+}
+
+/// True when the query's outermost function orders its result (`sort`, `sort_desc`).
+fn sorts_itself(expr: &promql_parser::parser::Expr) -> bool {
+    use promql_parser::parser::Expr;
+    match expr {
+        Expr::Paren(p) => sorts_itself(&p.expr),
+        Expr::Call(c) => matches!(c.func.name, "sort" | "sort_desc"),
+        _ => false,
+    }
 }
 
 /// A range query's result: one series per label set, values at each step from `start` to `end`.

@@ -154,7 +154,9 @@ fn errors() {
         matches!(err("predict_linear(temp[1m], 60)"), Some(QueryError::Execution(m)) if m.contains("predict_linear"))
     );
     assert!(matches!(err("rate(temp[5m:1m])"), Some(QueryError::Execution(m)) if m.contains("subquery")));
-    assert!(matches!(err("temp * on() group_left temp"), Some(QueryError::Execution(m)) if m.contains("group_left")));
+    assert!(
+        matches!(err("temp * on() group_left temp"), Some(QueryError::Execution(m)) if m.contains("duplicate series"))
+    );
     assert!(
         matches!(err("temp + ignoring(room) temp"), Some(QueryError::Execution(m)) if m.contains("duplicate series"))
     );
@@ -207,4 +209,41 @@ fn extreme_durations_do_not_overflow() {
     }
     let view = StoreView::store_only(&s);
     assert!(range_query(&view, "temp", i64::MAX - 10, i64::MAX, 1_000_000).is_ok());
+}
+
+/// Pins the element-wise functions and sort order surviving to the answer.
+#[test]
+fn element_functions_and_sort() {
+    let s = fixture();
+    assert_eq!(values(&s, "clamp(temp, 13, 15)"), vec![13.0, 15.0]);
+    assert_eq!(values(&s, "clamp_min(temp, 15)"), vec![15.0, 20.0]);
+    assert_eq!(values(&s, "clamp_max(temp, 15)"), vec![12.0, 15.0]);
+    assert!(values(&s, "clamp(temp, 15, 13)").is_empty());
+    assert_eq!(values(&s, "round(temp / 7)"), vec![2.0, 3.0]);
+    assert_eq!(values(&s, "round(temp / 7, 0.5)"), vec![1.5, 3.0]);
+    assert_eq!(values(&s, "sort_desc(temp)"), vec![20.0, 12.0]);
+    assert_eq!(values(&s, "sort(temp)"), vec![12.0, 20.0]);
+    assert_eq!(values(&s, "resets(http_requests_total{job=\"b\"}[2m])"), vec![1.0]);
+    assert_eq!(values(&s, "quantile_over_time(0.5, temp[1m])"), vec![12.0, 20.0]);
+}
+
+/// Pins group_left/group_right: the many side keeps its labels and gains the listed ones.
+#[test]
+fn many_to_one_matching() {
+    let s = fixture();
+    s.ingest(request(
+        "a",
+        vec![gauge("room.info", "", vec![point(&[("room", "kitchen"), ("floor", "1")], T0 + 120, 1.0)])],
+    ))
+    .unwrap();
+    let joined = vector(&s, "temp * on(room) group_left(floor) room_info");
+    assert_eq!(joined.len(), 1);
+    assert_eq!(joined[0].1, 20.0);
+    assert!(joined[0].0.iter().any(|(k, v)| k == "floor" && v == "1"));
+    assert!(!joined[0].0.iter().any(|(k, _)| k == "__name__"));
+    let right = vector(&s, "room_info * on(room) group_right temp");
+    assert_eq!(right.len(), 1);
+    assert!(right[0].0.iter().any(|(k, v)| k == "room" && v == "kitchen"));
+    let err = at(&s, "temp * on(job) group_left(room) room_info", T0 + 120).err();
+    assert!(matches!(&err, Some(QueryError::Execution(m)) if m.contains("vector cannot contain")), "{err:?}");
 }

@@ -170,7 +170,7 @@ fn errors_have_prometheus_status_and_type() {
             "execution",
             "aggregation \"count_values\" is not supported",
         ),
-        (&q, vec![("query", "stddev_over_time(queue_depth[5m])")], 422, "execution", "stddev_over_time"),
+        (&q, vec![("query", "predict_linear(queue_depth[5m], 60)")], 422, "execution", "predict_linear"),
         (&r, vec![("query", "up"), ("start", "0"), ("end", "10"), ("step", "0")], 400, "bad_data", "zero or negative"),
         (&r, vec![("query", "up")], 400, "bad_data", "invalid parameter \"start\": cannot parse \"\""),
         (

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::otlp::{counter, gauge, histogram, now_nanos, point, request};
-use crate::server::{TestServer, get_json};
+use crate::server::{TestServer, get_json, try_get_json};
 
 /// A running Prometheus, killed on drop.
 struct Prometheus {
@@ -47,8 +47,8 @@ fn start_prometheus(dir: &Path, target: &str) -> Prometheus {
 fn wait_for_result(prom: &Prometheus, query: &str, dir: &Path) -> Value {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let answer = std::panic::catch_unwind(|| get_json(&format!("{}/api/v1/query", prom.base), &[("query", query)]));
-        if let Ok((200, body)) = answer
+        let answer = try_get_json(&format!("{}/api/v1/query", prom.base), &[("query", query)]);
+        if let Some((200, body)) = answer
             && body["data"]["result"].as_array().is_some_and(|r| !r.is_empty())
         {
             return body;
@@ -120,6 +120,9 @@ fn real_prometheus_scrapes_and_agrees() {
         "topk(1, orders_filled_total) * 0 + 1",
         "quantile(0.5, sum by (venue) (orders_filled_total))",
         "stddev(sum by (venue) (orders_filled_total))",
+        "clamp_max(sum by (venue) (orders_filled_total), 10)",
+        "round(sum(orders_filled_total) / 3, 0.5)",
+        "orders_filled_total{venue=~\"x.*\"} - ignoring(venue) group_left orders_filled_total{venue=\"lse\"} or vector(0)",
         "1 + 2 * 3",
     ];
     for query in comparable {

@@ -73,6 +73,17 @@ pub fn get(url: &str, query: &[(&str, &str)]) -> (u16, String) {
     (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
 }
 
+/// GET returning parsed JSON, or `None` when the server does not answer (yet) or not in JSON.
+pub fn try_get_json(url: &str, query: &[(&str, &str)]) -> Option<(u16, Value)> {
+    let mut req = agent().get(url);
+    for (k, v) in query {
+        req = req.query(*k, *v);
+    }
+    let mut resp = req.call().ok()?;
+    let body = resp.body_mut().read_to_string().ok()?;
+    Some((resp.status().as_u16(), serde_json::from_str(&body).ok()?))
+}
+
 /// GET returning parsed JSON.
 pub fn get_json(url: &str, query: &[(&str, &str)]) -> (u16, Value) {
     let (status, body) = get(url, query);
