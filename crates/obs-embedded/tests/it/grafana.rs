@@ -3,9 +3,11 @@
 //! parameters, headers, form bodies), replayed against the real process fed with real OTLP, and
 //! every answer checked for the keys, types and content types Grafana parses.
 
+mod errors;
 mod feed;
 mod loki;
 mod prometheus;
+mod proxy;
 mod tempo;
 
 use crate::{Answer, agent, answer};
