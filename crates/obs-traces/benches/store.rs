@@ -35,7 +35,7 @@ fn trace_id(t: u32) -> Vec<u8> {
 fn span(i: u32, now: u64) -> Span {
     let t = i / PER_TRACE;
     let n = i % PER_TRACE;
-    let mut span_id = (u64::from(i) * 0x9e37_79b9_7f4a_7c15 | 1).to_be_bytes().to_vec();
+    let mut span_id = ((u64::from(i) * 0x9e37_79b9_7f4a_7c15) | 1).to_be_bytes().to_vec();
     span_id[0] |= 0x80;
     let parent = if n == 0 {
         Vec::new()
@@ -44,14 +44,14 @@ fn span(i: u32, now: u64) -> Span {
     };
     let start = now + u64::from(i) * 1000;
     let attrs = vec![
-        kv("http.request.method", Value::StringValue(if i % 3 == 0 { "POST" } else { "GET" }.into())),
+        kv("http.request.method", Value::StringValue(if i.is_multiple_of(3) { "POST" } else { "GET" }.into())),
         kv("http.route", Value::StringValue(format!("/api/v1/op{}", i % 20))),
-        kv("http.response.status_code", Value::IntValue(if i % 50 == 0 { 500 } else { 200 })),
+        kv("http.response.status_code", Value::IntValue(if i.is_multiple_of(50) { 500 } else { 200 })),
         kv("order.id", Value::StringValue(format!("ord-{t:06x}"))),
         kv("order.qty", Value::IntValue(i64::from(i % 100))),
-        kv("order.side", Value::StringValue(if i % 2 == 0 { "buy" } else { "sell" }.into())),
+        kv("order.side", Value::StringValue(if i.is_multiple_of(2) { "buy" } else { "sell" }.into())),
         kv("db.system", Value::StringValue("postgresql".into())),
-        kv("cache.hit", Value::BoolValue(i % 4 == 0)),
+        kv("cache.hit", Value::BoolValue(i.is_multiple_of(4))),
         kv("user.id", Value::StringValue(format!("user-{}", i % 1000))),
         kv("retry", Value::BoolValue(false)),
     ];
@@ -64,7 +64,7 @@ fn span(i: u32, now: u64) -> Span {
         start_time_unix_nano: start,
         end_time_unix_nano: start + 1_000_000 + u64::from(i % 97) * 10_000,
         attributes: attrs,
-        status: Some(Status { message: String::new(), code: if i % 50 == 0 { 2 } else { 0 } }),
+        status: Some(Status { message: String::new(), code: if i.is_multiple_of(50) { 2 } else { 0 } }),
         ..Span::default()
     }
 }
@@ -104,6 +104,16 @@ fn rss_bytes() -> u64 {
     kb.unwrap_or(0) * 1024
 }
 
+/// CPU time of this thread (user + system), from /proc (clock ticks of 10 ms).
+fn thread_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or_default().split_whitespace().collect();
+    // After the name come state (field 3), ..., utime (field 14) and stime (field 15).
+    let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = tick(11) + tick(12);
+    Duration::from_millis(ticks * 10)
+}
+
 fn filled() -> TraceStore {
     let store = TraceStore::new(StoreLimits {
         max_items: u64::from(SPANS),
@@ -113,12 +123,19 @@ fn filled() -> TraceStore {
     let now = 1_800_000_000_000_000_000;
     let rss_before = rss_bytes();
     let mut ingest_time = Duration::ZERO;
+    let cpu_start = thread_cpu();
     for first in (0..SPANS).step_by(BATCH as usize) {
         let req = batch(first, now);
         let started = Instant::now();
         store.ingest(req).unwrap();
         ingest_time += started.elapsed();
     }
+    let cpu_with_ingest = thread_cpu().saturating_sub(cpu_start);
+    let cpu_start = thread_cpu();
+    for first in (0..SPANS).step_by(BATCH as usize) {
+        black_box(batch(first, now));
+    }
+    let ingest_cpu = cpu_with_ingest.saturating_sub(thread_cpu().saturating_sub(cpu_start));
     let rss_after = rss_bytes();
     let stats = store.stats();
     println!(
@@ -126,6 +143,11 @@ fn filled() -> TraceStore {
         stats.items,
         ingest_time.as_secs_f64(),
         f64::from(SPANS) / ingest_time.as_secs_f64()
+    );
+    println!(
+        "ingest: {:.2} CPU-s = {:.0} spans per CPU-second (CPU of build+ingest minus build alone)",
+        ingest_cpu.as_secs_f64(),
+        f64::from(SPANS) / ingest_cpu.as_secs_f64().max(1e-9)
     );
     println!(
         "memory: store accounting {:.0} B/span, RSS delta {:.0} B/span ({} MiB)",
@@ -176,6 +198,11 @@ fn benches(c: &mut Criterion) {
             black_box(out.hits.len());
         };
         percentiles(name, &mut one);
+        let cpu = thread_cpu();
+        for _ in 0..20 {
+            one();
+        }
+        println!("{name}: {:?} CPU per query (mean of 20)", thread_cpu().saturating_sub(cpu) / 20);
         c.bench_function(name, |b| b.iter(&mut one));
     }
 }

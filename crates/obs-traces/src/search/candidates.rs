@@ -4,7 +4,8 @@
 
 use super::bind::{BCmp, BField, BSet};
 use super::eval::Val;
-use crate::store::Inner;
+use crate::codec::Record;
+use crate::store::{Inner, SpanRec};
 use crate::traceql::ast::{Attr, Lit, Op, Scope};
 
 /// The spans to visit.
@@ -124,13 +125,18 @@ fn for_cmp<'a>(c: &BCmp, inner: &'a Inner) -> Candidates<'a> {
     }
 }
 
-/// Walks candidate sequence numbers newest first, without repeats.
-pub fn newest_first<'a>(c: Candidates<'a>, inner: &'a Inner) -> Box<dyn Iterator<Item = u32> + 'a> {
+/// One candidate span: sequence number, fixed part, byte record.
+pub type Item<'a> = (u32, &'a SpanRec, Record<'a>);
+
+/// Walks candidate spans newest first, without repeats.
+pub fn newest_first<'a>(c: Candidates<'a>, inner: &'a Inner) -> Box<dyn Iterator<Item = Item<'a>> + 'a> {
+    let lookup = move |seq: u32| inner.span(seq).map(|(rec, record)| (seq, rec, record));
     match c {
-        Candidates::Scan => Box::new(inner.seqs_newest_first()),
-        Candidates::Lists(lists) if lists.len() == 1 => Box::new(lists[0].iter().rev().copied()),
+        Candidates::Scan => Box::new(inner.spans_newest_first()),
+        Candidates::Lists(lists) if lists.len() == 1 => Box::new(lists[0].iter().rev().filter_map(move |&s| lookup(s))),
         Candidates::Lists(lists) => {
-            Box::new(Merge { cursors: lists.into_iter().map(|l| (l, l.len())).collect(), last: None })
+            let merge = Merge { cursors: lists.into_iter().map(|l| (l, l.len())).collect(), last: None };
+            Box::new(merge.filter_map(lookup))
         }
     }
 }

@@ -16,8 +16,6 @@ pub struct SpanCtx<'a> {
     pub rec: &'a SpanRec,
     /// Byte record.
     pub record: Record<'a>,
-    /// Its trace.
-    pub trace: &'a TraceEntry,
 }
 
 /// A value found for an attribute.
@@ -85,9 +83,14 @@ impl<'a> SpanCtx<'a> {
         Some(from_otlp(kv.value.as_ref().and_then(|v| v.value.as_ref())))
     }
 
+    /// The span's trace (looked up only for trace-level intrinsics: scans stay cheap).
+    fn trace(&self) -> Option<&'a TraceEntry> {
+        self.inner.traces.get(self.rec.trace)
+    }
+
     fn root(&self) -> Option<&'a SpanRec> {
         let inner = self.inner;
-        self.trace.spans.as_slice().iter().filter_map(|&s| inner.span(s)).map(|(r, _)| r).find(|r| r.is_root())
+        self.trace()?.spans.as_slice().iter().filter_map(|&s| inner.span(s)).map(|(r, _)| r).find(|r| r.is_root())
     }
 
     /// The value of an attribute or intrinsic on this span.
@@ -99,7 +102,10 @@ impl<'a> SpanCtx<'a> {
             Attr::Kind => Val::Kind(self.rec.kind),
             Attr::Duration => Val::Dur(self.rec.duration),
             Attr::StatusMessage => Val::Str(strings.text(self.rec.status_msg)),
-            Attr::TraceDuration => Val::Dur(self.trace.end.saturating_sub(self.trace.start)),
+            Attr::TraceDuration => {
+                let trace = self.trace()?;
+                Val::Dur(trace.end.saturating_sub(trace.start))
+            }
             Attr::RootName => Val::Str(strings.text(self.root()?.name)),
             Attr::RootService => Val::Str(&self.inner.groups.get(self.root()?.group)?.service),
             Attr::Named { scope: Scope::Span, .. } => self.span_attr(key)?,

@@ -98,21 +98,17 @@ pub fn run(inner: &Inner, req: &Request) -> Result<Outcome, String> {
     let mut seen: FxSet<u32> = FxSet::default();
     let mut out = Outcome { hits: Vec::new(), inspected_traces: 0, inspected_bytes: 0 };
     let walk = candidates::newest_first(candidates::for_set(&set, inner), inner);
-    for seq in walk {
+    for (_, rec, record) in walk {
         if out.hits.len() >= req.limit {
             break;
         }
-        let Some((rec, record)) = inner.span(seq) else { continue };
         out.inspected_bytes += u64::from(rec.blob_len) + 64;
-        if seen.contains(&rec.trace) {
+        // The span check first: a scan for a rare value then costs one record decode per span.
+        let ctx = SpanCtx { inner, rec, record };
+        if !leaves.iter().any(|f| ctx.matches(f)) || !seen.insert(rec.trace) {
             continue;
         }
         let Some(trace) = inner.traces.get(rec.trace) else { continue };
-        let ctx = SpanCtx { inner, rec, record, trace };
-        if !leaves.iter().any(|f| ctx.matches(f)) {
-            continue;
-        }
-        seen.insert(rec.trace);
         if !in_window(trace, req) {
             continue;
         }
@@ -165,7 +161,7 @@ fn merge(left: &mut Vec<u32>, right: Vec<u32>) {
 fn spans_matching(f: &BField, inner: &Inner, trace: &TraceEntry) -> Vec<u32> {
     let spans = trace.spans.as_slice().iter().copied();
     spans
-        .filter(|&seq| inner.span(seq).is_some_and(|(rec, record)| SpanCtx { inner, rec, record, trace }.matches(f)))
+        .filter(|&seq| inner.span(seq).is_some_and(|(rec, record)| SpanCtx { inner, rec, record }.matches(f)))
         .collect()
 }
 
@@ -219,7 +215,7 @@ fn hit(inner: &Inner, trace: &TraceEntry, matched: &[u32], set: &BSet, req: &Req
     let wants_name = cmps.iter().any(|c| c.cmp.attr == Attr::Name);
     for &seq in matched.iter().take(req.spss) {
         let Some((rec, record)) = inner.span(seq) else { continue };
-        let ctx = SpanCtx { inner, rec, record, trace };
+        let ctx = SpanCtx { inner, rec, record };
         let mut attributes: Vec<(String, AnyValue)> = Vec::new();
         for c in &cmps {
             let Some(name) = reported(&c.cmp.attr) else { continue };

@@ -107,6 +107,18 @@ impl Inner {
         Some((rec, Record::parse(blob)))
     }
 
+    /// Every stored span, newest first, walking the segments directly (full scans).
+    pub fn spans_newest_first(&self) -> impl Iterator<Item = (u32, &SpanRec, Record<'_>)> {
+        self.segments.iter().enumerate().rev().flat_map(move |(si, seg)| {
+            let base = self.first_seq + si as u32 * SEGMENT;
+            seg.spans.iter().enumerate().rev().filter_map(move |(i, rec)| {
+                let seq = base + i as u32;
+                let blob = seg.blob.get(rec.blob_off as usize..(rec.blob_off + rec.blob_len) as usize)?;
+                (seq >= self.live_from).then(|| (seq, rec, Record::parse(blob)))
+            })
+        })
+    }
+
     /// Sequence numbers of the stored spans, newest first.
     pub fn seqs_newest_first(&self) -> impl Iterator<Item = u32> + use<> {
         (self.live_from..self.next_seq).rev()

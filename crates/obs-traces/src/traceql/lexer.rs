@@ -144,8 +144,9 @@ fn number(src: &str, start: usize) -> Result<(Tok, usize), ParseError> {
         end += 1;
     }
     let digits = &src[start..end];
-    let unit_end = bytes[end..].iter().position(|b| !(b.is_ascii_alphabetic() || *b == 0xc2 || *b == 0xb5));
-    let unit_end = end + unit_end.unwrap_or(bytes.len() - end);
+    let unit_len: usize =
+        src[end..].chars().take_while(|c| c.is_ascii_alphabetic() || *c == 'µ').map(char::len_utf8).sum();
+    let unit_end = end + unit_len;
     let unit = &src[end..unit_end];
     let bad = || ParseError::at(src, start, format!("syntax error: invalid number {:?}", &src[start..unit_end]));
     if !unit.is_empty() {

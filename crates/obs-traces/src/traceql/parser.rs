@@ -16,7 +16,12 @@ use super::lexer::{Tok, lex};
 
 /// Parses a TraceQL query.
 pub fn parse(src: &str) -> Result<Spanset, ParseError> {
-    let mut p = Parser { src, toks: lex(src)?, pos: 0 };
+    let toks = lex(src)?;
+    if toks.len() > MAX_TOKENS {
+        let message = format!("query is too long: {} tokens, at most {MAX_TOKENS} are accepted", toks.len());
+        return Err(ParseError::at(src, toks[MAX_TOKENS].1, message));
+    }
+    let mut p = Parser { src, toks, pos: 0, depth: 0 };
     let set = p.set_or()?;
     match p.peek() {
         Tok::End => Ok(set),
@@ -32,7 +37,14 @@ struct Parser<'a> {
     src: &'a str,
     toks: Vec<(Tok, usize)>,
     pos: usize,
+    depth: usize,
 }
+
+/// Most tokens accepted (bounds the depth of `&&`/`||` chains, which evaluation walks recursively).
+const MAX_TOKENS: usize = 2048;
+
+/// Deepest nesting of parentheses and `!` accepted (bounds the parser's recursion).
+const MAX_DEPTH: usize = 64;
 
 impl Parser<'_> {
     fn peek(&self) -> &Tok {
@@ -84,7 +96,22 @@ impl Parser<'_> {
         Ok(left)
     }
 
+    fn nest(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(format!("query nests deeper than {MAX_DEPTH} levels of parentheses or !")));
+        }
+        Ok(())
+    }
+
     fn set_atom(&mut self) -> Result<Spanset, ParseError> {
+        self.nest()?;
+        let atom = self.set_atom_inner();
+        self.depth -= 1;
+        atom
+    }
+
+    fn set_atom_inner(&mut self) -> Result<Spanset, ParseError> {
         match self.peek() {
             Tok::LParen => {
                 self.next();
@@ -125,6 +152,13 @@ impl Parser<'_> {
     }
 
     fn f_unary(&mut self) -> Result<Field, ParseError> {
+        self.nest()?;
+        let unary = self.f_unary_inner();
+        self.depth -= 1;
+        unary
+    }
+
+    fn f_unary_inner(&mut self) -> Result<Field, ParseError> {
         match self.peek().clone() {
             Tok::Not => {
                 self.next();
@@ -274,6 +308,36 @@ mod tests {
             assert_eq!(err.col, col, "{query}: {err}");
             assert!(err.message.contains(needle), "{query}: {err}");
         }
+    }
+
+    /// Pins that odd input (unicode, stray bytes, deep nesting, unit look-alikes) errors instead of panicking.
+    #[test]
+    fn odd_input_never_panics() {
+        let deep = format!("{}{{}}{}", "(".repeat(60), ")".repeat(60));
+        let too_deep = format!("{}{{}}{}", "(".repeat(1000), ")".repeat(1000));
+        assert!(parse(&too_deep).unwrap_err().message.contains("nests deeper"));
+        assert!(parse(&format!("{{ {} .a = 1 }}", "!".repeat(100_000))).is_err());
+        let long = format!("{{ .a = 1{} }}", " && .a = 1".repeat(10_000));
+        assert!(parse(&long).unwrap_err().message.contains("too long"));
+        let cases = [
+            "5¡",
+            "{ duration > 5¡ }",
+            "{ .a = \"é\" } && ",
+            "{ .ü = 1 }",
+            "{ duration > 1µs }",
+            "",
+            "}",
+            "{",
+            "((",
+            "{ .a = 1 ||",
+            "{ !! }",
+            &deep,
+        ];
+        for query in cases {
+            let _ = parse(query);
+        }
+        assert!(parse("{ duration > 1µs }").is_ok());
+        assert!(parse(&deep).is_ok());
     }
 
     /// Pins line counting for multi-line queries.
