@@ -1,11 +1,12 @@
 //! PromQL functions: `rate`/`irate`/`increase`/`delta`/`idelta` (with Prometheus'
 //! extrapolation and counter-reset handling), `*_over_time`, `changes`, `resets`,
-//! `histogram_quantile`, `vector`, `scalar`, `time`, `sort`/`sort_desc` and element-wise math.
+//! `histogram_quantile`, `vector`, `scalar`, `time`, `sort`/`sort_desc`, label functions and
+//! element-wise math.
 
 use promql_parser::parser::{Call, Expr};
 
 use super::eval::{Evaluator, Window};
-use super::{QueryError, Sample, Value, aggregate, check_unique, histogram, math};
+use super::{QueryError, Sample, Value, aggregate, check_unique, histogram, labelfns, math};
 
 /// Evaluates a function call at `t` ms.
 pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError> {
@@ -26,6 +27,9 @@ pub fn eval(ev: &Evaluator<'_>, call: &Call, t: i64) -> Result<Value, QueryError
             let q = ev.scalar(arg(0)?, t)?;
             over_window(ev, name, arg(1)?, t, &|_, s| Some(aggregate::quantile(q, s.iter().map(|p| p.1).collect())))?
         }
+        "label_replace" => labelfns::label_replace(ev, args, t)?,
+        "label_join" => labelfns::label_join(ev, args, t)?,
+        "absent" => labelfns::absent(ev, arg(0)?, t)?,
         "sort" | "sort_desc" => return Ok(Value::Vector(math::sort(ev.vector(arg(0)?, t)?, name == "sort_desc"))),
         "clamp" | "clamp_min" | "clamp_max" | "round" => {
             let params = args.iter().skip(1).map(|a| ev.scalar(a, t)).collect::<Result<Vec<f64>, _>>()?;

@@ -7,6 +7,7 @@ pub mod eval;
 pub mod functions;
 pub mod group;
 pub mod histogram;
+pub mod labelfns;
 pub mod labels;
 pub mod math;
 #[cfg(test)]

@@ -247,3 +247,17 @@ fn many_to_one_matching() {
     let err = at(&s, "temp * on(job) group_left(room) room_info", T0 + 120).err();
     assert!(matches!(&err, Some(QueryError::Execution(m)) if m.contains("vector cannot contain")), "{err:?}");
 }
+
+/// Pins label_replace, label_join and absent.
+#[test]
+fn label_functions() {
+    let s = fixture();
+    let out = vector(&s, "label_replace(temp, \"where\", \"in-$1\", \"room\", \"(k.*)\")");
+    assert!(out.iter().any(|(l, _)| l.iter().any(|(k, v)| k == "where" && v == "in-kitchen")));
+    assert!(out.iter().any(|(l, _)| !l.iter().any(|(k, _)| k == "where")), "non-matching series pass unchanged");
+    let out = vector(&s, "label_join(temp{room=\"cellar\"}, \"id\", \"/\", \"job\", \"room\")");
+    assert!(out[0].0.iter().any(|(k, v)| k == "id" && v == "a/cellar"));
+    assert_eq!(vector(&s, "absent(nothing{job=\"x\", env=~\"p.*\"})"), vec![(l(&[("job", "x")]), 1.0)]);
+    assert!(vector(&s, "absent(temp)").is_empty());
+    assert!(matches!(at(&s, "label_replace(temp, \"1x\", \"\", \"room\", \".*\")", T0), Err(QueryError::BadData(_))));
+}

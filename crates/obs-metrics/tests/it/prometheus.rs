@@ -123,6 +123,8 @@ fn real_prometheus_scrapes_and_agrees() {
         "clamp_max(sum by (venue) (orders_filled_total), 10)",
         "round(sum(orders_filled_total) / 3, 0.5)",
         "orders_filled_total{venue=~\"x.*\"} - ignoring(venue) group_left orders_filled_total{venue=\"lse\"} or vector(0)",
+        "label_replace(sum by (venue) (orders_filled_total), \"v\", \"x-$1\", \"venue\", \"(l.*)\")",
+        "absent(nothing_here{job=\"x\"})",
         "1 + 2 * 3",
     ];
     for query in comparable {
