@@ -99,6 +99,23 @@ fn loki_log_range_query_categorized() {
     assert_eq!(values[0][1], LINES[2], "backward: newest first");
 }
 
+/// A line pushed through `/loki/api/v1/push` without metadata still comes back as a 3-tuple in
+/// categorize mode (Grafana's parser needs the object on every value, §3.5), holding only the
+/// level Loki detects (`detected_level`, `unknown` for a line without one, §3.3).
+#[test]
+fn loki_categorized_pushed_line_carries_the_object() {
+    let fed = fed();
+    let ts = (fed.now_ns - 1_000_000_000).to_string();
+    let push = json!({"streams": [{"stream": {"service_name": "grafana_it_plain"}, "values": [[ts, "plain line"]]}]});
+    let pushed = crate::post(&loki(&fed, "push"), &[("content-type", "application/json")], push.to_string().as_bytes());
+    assert_eq!(pushed.status, 204, "{}", String::from_utf8_lossy(&pushed.body));
+    let query = "{service_name=\"grafana_it_plain\"}";
+    let params = [("query", query), ("direction", "backward"), ("limit", "1000"), ("step", "1000ms")];
+    let body = json_ok("categorized push", &grafana_get(&ranged(&fed, "query_range", &params), &[CATEGORIZE]));
+    let expected = json!([[ts, "plain line", {"structuredMetadata": {"detected_level": "unknown"}}]]);
+    assert_eq!(body["data"]["result"][0]["values"], expected, "{body}");
+}
+
 /// The same query without the header: 2-tuples, metadata folded into `stream`, no flags.
 #[test]
 fn loki_log_range_query_plain() {

@@ -98,6 +98,23 @@ fn tempo_traceql_search_has_the_fields_grafana_parses() {
     assert!(ids.contains(&hex(&ROOT_ID).as_str()), "span ids keep leading zeros: {ids:?}");
 }
 
+/// A query-builder search (`&&` of service, status and duration): the trace is listed and its
+/// span set holds only the matching (error) span.
+#[test]
+fn tempo_query_builder_search_matches_the_error_span() {
+    let fed = fed();
+    let [start, end] = time_range(&fed);
+    let query = format!("{{resource.service.name=\"{SERVICE}\" && status=error && duration>100ms}}");
+    let params = [("q", query.as_str()), ("limit", "20"), ("spss", "3"), start.as_ref_pair(), end.as_ref_pair()];
+    let url = with_query(&format!("{}/api/search", tempo(&fed)), &params);
+    let body = json_ok("builder search", &grafana_get(&url, &[("Accept", "application/json")]));
+    let traces = body["traces"].as_array().unwrap();
+    assert_eq!(traces.len(), 1, "{body}");
+    let spans = traces[0]["spanSets"][0]["spans"].as_array().unwrap();
+    let ids: Vec<&str> = spans.iter().map(|s| s["spanID"].as_str().unwrap()).collect();
+    assert_eq!(ids, [hex(&CHILD_ID)], "{body}");
+}
+
 /// Trace by id as Grafana's backend fetches it: `GET /api/v2/traces/<id>?start&end` with
 /// `Accept: application/protobuf`, decoded as `TraceByIDResponse` (status COMPLETE).
 #[test]
