@@ -143,8 +143,26 @@ pub fn parse(query: &str) -> Result<promql_parser::parser::Expr, QueryError> {
             "invalid parameter \"query\": 1:1: parse error: no expression found in input".into(),
         ));
     }
-    promql_parser::parser::parse(query)
-        .map_err(|e| QueryError::BadData(format!("invalid parameter \"query\": parse error: {e}")))
+    promql_parser::parser::parse(query).map_err(|e| {
+        let detail = if e == "invalid promql query" && ends_unfinished(query) {
+            let line = query.lines().count().max(1);
+            let column = query.lines().last().map_or(0, |l| l.chars().count()) + 1;
+            format!("{line}:{column}: parse error: unexpected end of input")
+        } else {
+            format!("parse error: {e}")
+        };
+        QueryError::BadData(format!("invalid parameter \"query\": {detail}"))
+    })
+}
+
+/// True when the query stops where more must follow (after an operator, an opening bracket or
+/// a comma), which the parser reports only as "invalid promql query".
+fn ends_unfinished(query: &str) -> bool {
+    let trimmed = query.trim_end();
+    trimmed.ends_with(['+', '-', '*', '/', '%', '^', '=', '<', '>', '(', '{', '[', ',', '~'])
+        || ["and", "or", "unless", "by", "without", "on", "ignoring", "bool", "offset"]
+            .iter()
+            .any(|w| trimmed.rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '_').next() == Some(*w))
 }
 
 /// The value of label `name` (empty when absent, as PromQL treats it).

@@ -161,6 +161,10 @@ fn errors() {
         matches!(err("temp + ignoring(room) temp"), Some(QueryError::Execution(m)) if m.contains("duplicate series"))
     );
     assert!(matches!(err("1 +"), Some(QueryError::BadData(m)) if m.starts_with("invalid parameter \"query\"")));
+    assert_eq!(
+        err("1+"),
+        Some(QueryError::BadData("invalid parameter \"query\": 1:3: parse error: unexpected end of input".into()))
+    );
     assert!(matches!(err("nosuchfn(up)"), Some(QueryError::BadData(m)) if m.contains("nosuchfn")));
     assert!(matches!(err(""), Some(QueryError::BadData(m)) if m.contains("no expression found in input")));
 }

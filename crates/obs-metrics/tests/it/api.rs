@@ -159,7 +159,13 @@ fn errors_have_prometheus_status_and_type() {
     let q = url(&s, "/api/v1/query");
     let r = url(&s, "/api/v1/query_range");
     let cases: Vec<Case> = vec![
-        (&q, vec![("query", "1+")], 400, "bad_data", "invalid parameter \"query\""),
+        (
+            &q,
+            vec![("query", "1+")],
+            400,
+            "bad_data",
+            "invalid parameter \"query\": 1:3: parse error: unexpected end of input",
+        ),
         (&q, vec![("query", "nosuchfn(up)")], 400, "bad_data", "nosuchfn"),
         (&q, vec![], 400, "bad_data", "no expression found in input"),
         (&q, vec![("query", "up"), ("time", "abc")], 400, "bad_data", "cannot parse \"abc\" to a valid timestamp"),
