@@ -115,6 +115,30 @@ fn tempo_query_builder_search_matches_the_error_span() {
     assert_eq!(ids, [hex(&CHILD_ID)], "{body}");
 }
 
+/// The legacy "Search" query type (nativeSearch): logfmt `tags` with a leading space and quoted
+/// values, then `minDuration`, `limit`, `start`, `end` (seconds), as Grafana serialises them.
+#[test]
+fn tempo_native_search_with_logfmt_tags() {
+    let fed = fed();
+    let [start, end] = time_range(&fed);
+    let tags = format!(" service.name=\"{SERVICE}\" name=\"{ROOT_SPAN}\"");
+    let params =
+        [("tags", tags.as_str()), ("minDuration", "500ms"), ("limit", "20"), start.as_ref_pair(), end.as_ref_pair()];
+    let url = with_query(&format!("{}/api/search", tempo(&fed)), &params);
+    let body = json_ok("native search", &grafana_get(&url, &[]));
+    let wanted = hex(&TRACE_ID).trim_start_matches('0').to_string();
+    let ids: Vec<&str> = body["traces"].as_array().unwrap().iter().map(|t| t["traceID"].as_str().unwrap()).collect();
+    assert_eq!(ids, [wanted.as_str()], "{body}");
+}
+
+/// Older Grafana's Test button fetched trace `0` and passed on "trace not found": v1 answers 404.
+#[test]
+fn tempo_trace_zero_is_not_found() {
+    let fed = fed();
+    let answer = grafana_get(&format!("{}/api/traces/0", tempo(&fed)), &[PROTOBUF]);
+    assert_eq!(answer.status, 404, "{}", String::from_utf8_lossy(&answer.body));
+}
+
 /// Trace by id as Grafana's backend fetches it: `GET /api/v2/traces/<id>?start&end` with
 /// `Accept: application/protobuf`, decoded as `TraceByIDResponse` (status COMPLETE).
 #[test]
