@@ -5,7 +5,8 @@
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge;
 use tracing::level_filters::LevelFilter;
-use tracing_subscriber::filter::Targets;
+use tracing_subscriber::Layer as _;
+use tracing_subscriber::filter::{FilterFn, Targets, filter_fn};
 use tracing_subscriber::layer::SubscriberExt;
 
 use crate::telemetry::providers::Providers;
@@ -20,11 +21,19 @@ pub(crate) fn bridge_filter(level: tracing::Level) -> Targets {
     })
 }
 
+/// What the span layer sees: spans, and only the error events that set a span's error status.
+/// Every other event is already a log record with the span's ids; copying it into the span as a
+/// span event too would double the work on the caller's thread and the bytes exported.
+fn spans_and_errors() -> FilterFn<fn(&tracing::Metadata<'_>) -> bool> {
+    filter_fn(|meta| meta.is_span() || *meta.level() == tracing::Level::ERROR)
+}
+
 /// A subscriber with both bridges over `providers`.
 pub(crate) fn subscriber(providers: &Providers, level: tracing::Level) -> impl tracing::Subscriber + Send + Sync {
     let tracer = providers.tracer.tracer("obs");
+    let spans = tracing_opentelemetry::layer().with_tracer(tracer).with_tracked_inactivity(false).with_threads(false);
     tracing_subscriber::registry()
-        .with(tracing_opentelemetry::layer().with_tracer(tracer).with_tracked_inactivity(false).with_threads(false))
+        .with(spans.with_filter(spans_and_errors()))
         .with(OpenTelemetryTracingBridge::new(&providers.logger))
         .with(bridge_filter(level))
 }

@@ -106,3 +106,18 @@ fn accounting_counts_exports() {
     assert_eq!(h.stats.logs.exported(), 1);
     assert_eq!(h.stats.traces.dropped(), 0);
 }
+
+/// An error event marks its span as failed; other events stay log records only (no span events).
+#[test]
+fn error_events_set_status_and_info_events_stay_logs() {
+    let h = Harness::new();
+    h.run(|| {
+        tracing::info_span!("quiet").in_scope(|| tracing::info!("fine"));
+        tracing::info_span!("failing").in_scope(|| tracing::error!("broken feed"));
+    });
+    let quiet = h.span("quiet");
+    assert_eq!(quiet.status, Status::Unset);
+    assert!(quiet.events.is_empty(), "{:?}", quiet.events);
+    assert!(matches!(h.span("failing").status, Status::Error { .. }));
+    assert_eq!(h.emitted_logs().len(), 2);
+}
