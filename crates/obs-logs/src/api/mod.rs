@@ -5,6 +5,7 @@ mod labels;
 mod otlp;
 mod params;
 mod push;
+pub mod push_proto;
 mod query;
 pub mod render;
 mod stats;

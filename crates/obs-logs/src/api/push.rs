@@ -13,8 +13,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::MAX_BODY_BYTES;
 use super::render::{self, ApiError};
+use super::{MAX_BODY_BYTES, push_proto};
 use crate::LogStore;
 use crate::ingest::{check_age, now_ns};
 use crate::labels::ensure_service_name;
@@ -52,18 +52,32 @@ pub async fn push(State(store): State<Arc<LogStore>>, headers: HeaderMap, body: 
 
 fn decode(headers: &HeaderMap, body: &[u8]) -> Result<Vec<PushedStream>, ApiError> {
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !content_type.trim().to_ascii_lowercase().starts_with("application/json") {
-        return Err(render::error(
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" => decode_json(&inflate(headers, body)?),
+        "application/x-protobuf" | "application/protobuf" => {
+            let streams = push_proto::decode(body, MAX_BODY_BYTES).map_err(|e| render::bad_request(&e))?;
+            streams
+                .into_iter()
+                .map(|(labels, entries)| {
+                    let entries = entries.into_iter().map(|(ts, line, metadata)| Entry { ts, line, metadata });
+                    Ok((stream_labels(labels)?, entries.collect()))
+                })
+                .collect()
+        }
+        _ => Err(render::error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             &format!(
-                "unsupported Content-Type {content_type:?}: the embedded backend takes Loki pushes as JSON only; send \
-                 Content-Type: application/json"
+                "unsupported Content-Type {content_type:?}: send application/json or snappy-compressed \
+                 application/x-protobuf (Loki's push formats)"
             ),
-        ));
+        )),
     }
-    let raw = inflate(headers, body)?;
+}
+
+fn decode_json(raw: &[u8]) -> Result<Vec<PushedStream>, ApiError> {
     let parsed: PushBody =
-        serde_json::from_slice(&raw).map_err(|e| render::bad_request(&format!("invalid push body: {e}")))?;
+        serde_json::from_slice(raw).map_err(|e| render::bad_request(&format!("invalid push body: {e}")))?;
     parsed
         .streams
         .into_iter()

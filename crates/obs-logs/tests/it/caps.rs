@@ -98,3 +98,29 @@ fn closed_store_refuses_ingest() {
     let body = server.json(&format!("/loki/api/v1/query_range?query={}", enc(r#"{job="caps"}"#)), &[]);
     assert_eq!(body["data"]["result"][0]["values"].as_array().map(Vec::len), Some(2));
 }
+
+/// A snappy protobuf push (promtail's and Alloy's format) is stored like a JSON one.
+#[test]
+fn protobuf_push() {
+    use obs_logs::api::push_proto::{EntryAdapter, LabelPair, PushRequest, StreamAdapter, Timestamp};
+    let server = Server::start();
+    let now = now_ns();
+    let request = PushRequest {
+        streams: vec![StreamAdapter {
+            labels: r#"{job="alloy", host="h1"}"#.into(),
+            entries: vec![EntryAdapter {
+                timestamp: Some(Timestamp { seconds: now / 1_000_000_000, nanos: (now % 1_000_000_000) as i32 }),
+                line: "level=warn msg=slow".into(),
+                structured_metadata: vec![LabelPair { name: "trace_id".into(), value: "ab".repeat(16) }],
+            }],
+        }],
+    };
+    let body = snap::raw::Encoder::new().compress_vec(&request.encode_to_vec()).expect("snappy");
+    let (status, _, answer) = server.post("/loki/api/v1/push", "application/x-protobuf", &body);
+    assert_eq!((status, answer.as_str()), (204, ""));
+    let q = format!(r#"{{service_name="alloy"}} | trace_id="{}""#, "ab".repeat(16));
+    let body = server.json(&format!("/loki/api/v1/query_range?query={}", enc(&q)), &[]);
+    let stream = &body["data"]["result"][0]["stream"];
+    assert_eq!((stream["host"].as_str(), stream["detected_level"].as_str()), (Some("h1"), Some("warn")));
+    assert_eq!(body["data"]["result"][0]["values"][0][0], now.to_string());
+}

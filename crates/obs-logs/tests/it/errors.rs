@@ -69,7 +69,10 @@ fn bad_pushes() {
         assert_eq!(status, 400, "{body}: {answer}");
         assert!(answer.contains(expected), "{body}: {answer}");
     }
-    let (status, _, answer) = server.post("/loki/api/v1/push", "application/x-protobuf", b"\x00");
+    let (status, _, answer) = server.post("/loki/api/v1/push", "application/x-protobuf", b"\x05garbage");
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("snappy") || answer.contains("protobuf"), "{answer}");
+    let (status, _, answer) = server.post("/loki/api/v1/push", "text/plain", b"line");
     assert_eq!(status, 415, "{answer}");
     let (status, _, _) = server.post("/loki/api/v1/push", "application/json", b"{not json");
     assert_eq!(status, 400);
