@@ -3,17 +3,19 @@
 //! The interface below (new, ingest, stats, router, close) is what obs-embedded calls; keep it.
 //!
 //! What it answers, Loki-compatible (shapes checked against Loki 3.4.6 captures): `/ready`,
-//! `/loki/api/v1/status/buildinfo`, `/loki/api/v1/push` (JSON, gzip/deflate), `/otlp/v1/logs`,
-//! `query_range` and `query` (GET and POST form, `categorize-labels`), `labels`,
-//! `label/<name>/values`, `series`, `index/stats`, `detected_labels`, `detected_fields`,
-//! `detected_field/<name>/values`. LogQL: selectors (`= != =~ !~`), line filters
-//! (`|= != |~ !~`), label filters on index labels, structured metadata and parsed labels (string,
-//! numeric, duration, bytes; `and`/`or`/`,`), `json`, `logfmt`, `drop`, `line_format` with
-//! `{{.label}}`/`{{__line__}}`; `count_over_time`, `rate`, `bytes_over_time`, `bytes_rate`;
-//! `sum`, `count`, `min`, `max`, `avg`, `topk`, `bottomk` with `by`/`without`; `vector(n)`;
-//! arithmetic. Everything else valid in LogQL (unwrap and the `*_over_time` functions over it,
-//! `offset`, comparisons between vectors, `label_format`, `keep`, `pattern`, `regexp`, parser
-//! parameters, tail, volume, patterns) is refused with a 400 naming it.
+//! `/loki/api/v1/status/buildinfo`, `/loki/api/v1/push` (JSON with gzip/deflate, or snappy
+//! protobuf), `/otlp/v1/logs`, `query_range` and `query` (GET and POST form,
+//! `categorize-labels`), `labels`, `label/<name>/values`, `series`, `index/stats`,
+//! `detected_labels`, `detected_fields`, `detected_field/<name>/values`. Not served (404):
+//! `tail`, `index/volume*`, `patterns`, `format_query`.
+//!
+//! LogQL: selectors (`= != =~ !~`), line filters (`|= != |~ !~`), label filters on index labels,
+//! structured metadata and parsed labels (string, numeric, duration, bytes; `and`/`or`/`,`),
+//! `json`, `logfmt`, `drop`, `line_format` with `{{.label}}`/`{{__line__}}`; `count_over_time`,
+//! `rate`, `bytes_over_time`, `bytes_rate`; `sum`, `count`, `min`, `max`, `avg`, `topk`,
+//! `bottomk` with `by`/`without`; `vector(n)`; arithmetic. Other valid LogQL (`unwrap` and the
+//! `*_over_time` functions over it, `offset`, comparisons between vectors, `label_format`,
+//! `keep`, `pattern`, `regexp`, parser parameters) is refused with a 400 naming it.
 
 pub mod api;
 pub mod hash;
