@@ -60,12 +60,15 @@ struct ValuesV2 {
 
 const SCOPES: [&str; 4] = ["span", "event", "resource", "intrinsic"];
 
+/// Scopes Tempo accepts that this store keeps no attribute names for.
+const EMPTY_SCOPES: [&str; 2] = ["link", "instrumentation"];
+
 /// The scopes asked for (`scope` parameter; all when absent).
 fn scopes(params: &Params) -> Result<Vec<&'static str>, String> {
     match params.get("scope").filter(|s| !s.is_empty() && *s != "all" && *s != "none") {
         None => Ok(SCOPES.to_vec()),
-        Some(s) => SCOPES.iter().find(|n| **n == s).map(|n| vec![*n]).ok_or_else(|| {
-            format!("invalid scope {s:?}: use one of span, event, resource, intrinsic (link and instrumentation scopes hold nothing here)")
+        Some(s) => SCOPES.iter().chain(&EMPTY_SCOPES).find(|n| **n == s).map(|n| vec![*n]).ok_or_else(|| {
+            format!("invalid scope {s:?}: use one of span, event, resource, intrinsic, link, instrumentation")
         }),
     }
 }
@@ -75,7 +78,8 @@ fn names_of(store: &Store, scope: &str) -> BTreeSet<String> {
         "span" => tags::span_keys(inner),
         "event" => tags::event_keys(inner),
         "resource" => tags::resource_keys(inner),
-        _ => INTRINSICS.iter().map(|s| (*s).to_owned()).collect(),
+        "intrinsic" => INTRINSICS.iter().map(|s| (*s).to_owned()).collect(),
+        _ => BTreeSet::new(),
     })
 }
 

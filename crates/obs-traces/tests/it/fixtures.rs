@@ -91,7 +91,14 @@ fn tag_names_match_tempo() {
     let want = expected(include_str!("../fixtures/tempo-search-tags-list.json"), 0);
     assert_eq!(normalise(server.json("/api/search/tags")), normalise(want));
     let want = expected(include_str!("../fixtures/tempo-v2-tags.json"), 0);
-    assert_eq!(normalise(server.json("/api/v2/search/tags")), normalise(want));
+    assert_eq!(normalise(server.json("/api/v2/search/tags")), normalise(want.clone()));
+    let resource = server.json("/api/v2/search/tags?scope=resource");
+    assert_eq!(resource["scopes"], serde_json::json!([want["scopes"][2]]));
+    let link = server.json("/api/v2/search/tags?scope=link");
+    assert_eq!(link["scopes"], serde_json::json!([]));
+    assert_eq!(server.get("/api/v2/search/tags?scope=bogus", None).status, 400);
+    let intrinsic = server.json("/api/search/tags?scope=intrinsic");
+    assert_eq!(intrinsic["tagNames"], want["scopes"][3]["tags"]);
 }
 
 /// Pins tag values v1 (strings) and v2 (typed), plus typed ints and keywords.
