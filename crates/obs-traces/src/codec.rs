@@ -72,6 +72,11 @@ pub fn put_head(out: &mut Vec<u8>, dropped_attributes: u32, extras: &[u8]) {
     out.extend_from_slice(extras);
 }
 
+/// Bytes of `v` as a varint.
+fn varint_len(v: u32) -> usize {
+    (32 - (v | 1).leading_zeros() as usize).div_ceil(7)
+}
+
 /// A cursor over an encoded record; every read is bounds-checked.
 struct Reader<'a> {
     buf: &'a [u8],
@@ -90,6 +95,12 @@ impl<'a> Reader<'a> {
             }
         }
         None
+    }
+
+    fn skip_varint(&mut self) -> Option<()> {
+        let len = self.buf.get(self.pos..)?.iter().position(|b| *b < 0x80)?;
+        self.pos += len + 1;
+        Some(())
     }
 
     fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
@@ -138,9 +149,28 @@ impl<'a> Record<'a> {
         AttrIter { reader, remaining }
     }
 
-    /// The value of the attribute with this key id.
+    /// The value of the attribute with this key id (skips other values without decoding them).
     pub fn attr(&self, key: u32) -> Option<ValRef<'a>> {
-        self.attrs().find(|(k, _)| *k == key).map(|(_, v)| v)
+        let mut r = Reader { buf: self.attrs, pos: 0 };
+        let n = r.varint()?;
+        for _ in 0..n {
+            let k = r.varint()? as u32;
+            if k == key {
+                let mut rest =
+                    AttrIter { reader: Reader { buf: self.attrs, pos: r.pos - varint_len(k) }, remaining: 1 };
+                return rest.next().map(|(_, v)| v);
+            }
+            match r.byte()? {
+                TAG_STR | TAG_INT => r.skip_varint()?,
+                TAG_FLOAT => r.pos += 8,
+                TAG_RAW => {
+                    let len = r.varint()? as usize;
+                    r.pos += len;
+                }
+                _ => {}
+            }
+        }
+        None
     }
 }
 
@@ -209,6 +239,7 @@ mod tests {
             (5, ValRef::Bool(true)),
             (6, ValRef::Raw(&[1, 2, 3])),
             (300, ValRef::Empty),
+            (20_000, ValRef::Str(1 << 30)),
         ];
         let mut buf = Vec::new();
         encode(&mut buf, 4, b"xyz", &attrs);
@@ -217,7 +248,9 @@ mod tests {
         assert_eq!(rec.extras, b"xyz");
         let back: Vec<_> = rec.attrs().collect();
         assert_eq!(back, attrs.to_vec());
-        assert_eq!(rec.attr(2), Some(ValRef::Int(-201)));
+        for (key, value) in attrs {
+            assert_eq!(rec.attr(key), Some(value), "key {key}");
+        }
         assert_eq!(rec.attr(9), None);
     }
 

@@ -128,15 +128,9 @@ impl Inner {
     }
 
     /// Every stored span, newest first, walking the segments directly (full scans).
-    pub fn spans_newest_first(&self) -> impl Iterator<Item = (u32, &SpanRec, Record<'_>)> {
-        self.segments.iter().enumerate().rev().flat_map(move |(si, seg)| {
-            let base = self.first_seq + si as u32 * SEGMENT;
-            seg.spans.iter().enumerate().rev().filter_map(move |(i, rec)| {
-                let seq = base + i as u32;
-                let blob = seg.blob.get(rec.blob_off as usize..(rec.blob_off + rec.blob_len) as usize)?;
-                (seq >= self.live_from).then(|| (seq, rec, Record::parse(blob)))
-            })
-        })
+    pub fn spans_newest_first(&self) -> NewestFirst<'_> {
+        let seg = self.segments.len();
+        NewestFirst { inner: self, seg, idx: 0 }
     }
 
     /// Sequence numbers of the stored spans, newest first.
@@ -152,5 +146,36 @@ impl Inner {
     /// Approximate bytes held, indexes included.
     pub fn bytes(&self) -> u64 {
         self.span_bytes + (self.strings.bytes() + self.groups.bytes() + self.traces.bytes()) as u64
+    }
+}
+
+/// Iterator over stored spans, newest first: `(seq, fixed part, byte record)`.
+pub struct NewestFirst<'a> {
+    inner: &'a Inner,
+    seg: usize,
+    idx: usize,
+}
+
+impl<'a> Iterator for NewestFirst<'a> {
+    type Item = (u32, &'a SpanRec, Record<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let inner = self.inner;
+        loop {
+            if self.idx == 0 {
+                self.seg = self.seg.checked_sub(1)?;
+                self.idx = inner.segments.get(self.seg)?.spans.len();
+                continue;
+            }
+            self.idx -= 1;
+            let seq = inner.first_seq + self.seg as u32 * SEGMENT + self.idx as u32;
+            if seq < inner.live_from {
+                return None;
+            }
+            let seg = inner.segments.get(self.seg)?;
+            let rec = seg.spans.get(self.idx)?;
+            let blob = seg.blob.get(rec.blob_off as usize..(rec.blob_off + rec.blob_len) as usize)?;
+            return Some((seq, rec, Record::parse(blob)));
+        }
     }
 }
