@@ -170,6 +170,7 @@ impl Inner {
             group,
             status_msg,
             blob_off: blob_off as u32,
+            blob_off_hi: (blob_off >> 32) as u8,
             blob_len,
             kind: span.kind.clamp(0, 255) as u8,
             status: status.map_or(0, |s| s.code.clamp(0, 255) as u8),

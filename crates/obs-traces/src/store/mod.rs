@@ -61,8 +61,10 @@ pub struct SpanRec {
     pub group: u32,
     /// Interned status message.
     pub status_msg: u32,
-    /// Offset of the byte record in the segment.
+    /// Offset of the byte record in the segment (low 32 bits).
     pub blob_off: u32,
+    /// Offset of the byte record in the segment (bits 32..40: segments may exceed 4 GiB).
+    pub blob_off_hi: u8,
     /// Length of the byte record.
     pub blob_len: u32,
     /// OTLP span kind.
@@ -71,7 +73,16 @@ pub struct SpanRec {
     pub status: u8,
 }
 
+// The memory budget (about 300 bytes per span in total) counts on this.
+const _: () = assert!(std::mem::size_of::<SpanRec>() == 64);
+
 impl SpanRec {
+    /// The byte range of the record in its segment.
+    pub fn blob_range(&self) -> std::ops::Range<usize> {
+        let start = (usize::from(self.blob_off_hi) << 32) | self.blob_off as usize;
+        start..start + self.blob_len as usize
+    }
+
     /// Whether the span has no parent.
     pub fn is_root(&self) -> bool {
         self.parent_id == [0; 8]
@@ -123,7 +134,7 @@ impl Inner {
         let idx = seq - self.first_seq;
         let seg = self.segments.get((idx / SEGMENT) as usize)?;
         let rec = seg.spans.get((idx % SEGMENT) as usize)?;
-        let blob = seg.blob.get(rec.blob_off as usize..(rec.blob_off + rec.blob_len) as usize)?;
+        let blob = seg.blob.get(rec.blob_range())?;
         Some((rec, Record::parse(blob)))
     }
 
@@ -174,7 +185,7 @@ impl<'a> Iterator for NewestFirst<'a> {
             }
             let seg = inner.segments.get(self.seg)?;
             let rec = seg.spans.get(self.idx)?;
-            let blob = seg.blob.get(rec.blob_off as usize..(rec.blob_off + rec.blob_len) as usize)?;
+            let blob = seg.blob.get(rec.blob_range())?;
             return Some((seq, rec, Record::parse(blob)));
         }
     }
