@@ -3,7 +3,7 @@
 //! grouping) and counted in the window `(t - range, t]` at every step.
 
 use super::logs::{candidates, matching_streams, segment_order};
-use super::memo::Memo;
+use super::memo::{Key as MemoKey, Memo};
 use super::parsers::ERROR_LABEL;
 use super::pipeline::{Extracted, Parsed, Pipeline, with_value};
 use super::view::{Field, View};
@@ -40,6 +40,19 @@ impl Samples {
     /// Counts a record at `ts` in every step whose window `(t - range, t]` holds it.
     fn add(&mut self, grid: &Grid, range: i64, ts: i64, len: u32) {
         let steps = (self.counts.len() - 1) as i64;
+        if steps == 1 {
+            // One step (an instant query): no division needed.
+            if ts <= grid.start.saturating_sub(range) || ts > grid.start {
+                return;
+            }
+            self.counts[0] += 1;
+            self.counts[1] -= 1;
+            if !self.bytes.is_empty() {
+                self.bytes[0] += i64::from(len);
+                self.bytes[1] -= i64::from(len);
+            }
+            return;
+        }
         let step = grid.step.max(1);
         let first = if ts <= grid.start { 0 } else { ts.saturating_sub(grid.start).saturating_add(step - 1) / step };
         let last = ts.saturating_add(range - 1).saturating_sub(grid.start).div_euclid(step).min(steps - 1);
@@ -132,6 +145,7 @@ pub fn eval(
     };
     let by = matches!(projection, Projection::By(_)).then_some(by_fields.as_slice());
     let mut memo = Memo::new(inner, by, pipeline.has_parser());
+    let mut last: Option<(MemoKey, usize)> = None;
     let need_bytes = matches!(func, RangeFn::Bytes | RangeFn::BytesRate);
     let steps = grid.steps().len();
     let mut collector = Collector {
@@ -160,7 +174,9 @@ pub fn eval(
             if let Some((_, err)) = parsed.iter().find(|(k, _)| k == ERROR_LABEL) {
                 return Err(pipeline_error(err));
             }
-            let slot = match memo.key(&mut view) {
+            let key = memo.key(&mut view);
+            let slot = match key {
+                Some(key) if last.is_some_and(|(k, _)| k == key) => last.map_or(0, |(_, slot)| slot),
                 Some(key) => match memo.get(&key) {
                     Some(slot) => slot,
                     None => {
@@ -171,6 +187,7 @@ pub fn eval(
                 },
                 None => collector.slot(&mut view, parsed)?,
             };
+            last = key.map(|k| (k, slot));
             let len = match (&extracted.line, need_bytes) {
                 (_, false) => 0,
                 (Some(line), true) => u32::try_from(line.len()).unwrap_or(u32::MAX),
