@@ -70,6 +70,13 @@ impl Interner {
         id
     }
 
+    /// Takes one more reference on a stored id.
+    pub fn add_ref(&mut self, id: u32) {
+        if let Some(entry) = self.entries.get_mut(id as usize) {
+            entry.refs += 1;
+        }
+    }
+
     /// Drops one reference; the entry is freed when none is left (the empty string never is).
     pub fn release(&mut self, id: u32) {
         let Some(entry) = self.entries.get_mut(id as usize) else { return };

@@ -6,9 +6,10 @@ use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use opentelemetry_proto::tonic::trace::v1::Span;
 use prost::Message;
 
+use super::keycache::KeyCache;
 use super::{Inner, SEGMENT, Segment, SpanRec};
 use crate::codec::{ValRef, put_attr, put_head, put_varint};
-use crate::intern::{EMPTY, KEY_SPAN};
+use crate::intern::EMPTY;
 
 /// Bytes accounted per span besides its byte record and postings.
 pub const SPAN_FIXED: u64 = std::mem::size_of::<SpanRec>() as u64;
@@ -54,7 +55,11 @@ fn extras_of(span: &Span) -> Vec<u8> {
 
 impl Inner {
     /// Stores a request; duplicates count as accepted, invalid spans as rejected.
-    pub fn ingest(&mut self, req: &ExportTraceServiceRequest, limits: &StoreLimits) -> Result<IngestOutcome, Refusal> {
+    pub fn ingest<'r>(
+        &mut self,
+        req: &'r ExportTraceServiceRequest,
+        limits: &StoreLimits,
+    ) -> Result<IngestOutcome, Refusal> {
         let total: u64 = req.resource_spans.iter().flat_map(|rs| &rs.scope_spans).map(|ss| ss.spans.len() as u64).sum();
         if total > limits.max_items {
             self.counters.refused += total;
@@ -64,20 +69,29 @@ impl Inner {
             )));
         }
         let mut outcome = IngestOutcome::default();
+        let mut keys = KeyCache::default();
         for rs in &req.resource_spans {
             for ss in &rs.scope_spans {
                 let group = self.groups.acquire(rs, ss);
                 for span in &ss.spans {
-                    self.ingest_span(group, span, limits, &mut outcome);
+                    self.ingest_span(group, span, limits, &mut outcome, &mut keys);
                 }
                 self.groups.unpin(group);
             }
         }
+        keys.finish(&mut self.strings);
         self.make_room(limits, 0);
         Ok(outcome)
     }
 
-    fn ingest_span(&mut self, group: u32, span: &Span, limits: &StoreLimits, outcome: &mut IngestOutcome) {
+    fn ingest_span<'r>(
+        &mut self,
+        group: u32,
+        span: &'r Span,
+        limits: &StoreLimits,
+        outcome: &mut IngestOutcome,
+        keys: &mut KeyCache<'r>,
+    ) {
         let (trace_id, span_id) = match validate(span) {
             Ok(ids) => ids,
             Err(why) => {
@@ -97,7 +111,7 @@ impl Inner {
         if self.next_seq >= u32::MAX - SEGMENT {
             self.rebase();
         }
-        self.append(group, trace_id, span_id, span);
+        self.append(group, trace_id, span_id, span, keys);
         self.counters.ingested += 1;
     }
 
@@ -106,7 +120,14 @@ impl Inner {
         entry.spans.as_slice().iter().any(|&seq| self.span(seq).is_some_and(|(rec, _)| &rec.span_id == span_id))
     }
 
-    fn append(&mut self, group: u32, trace_id: [u8; 16], span_id: [u8; 8], span: &Span) {
+    fn append<'r>(
+        &mut self,
+        group: u32,
+        trace_id: [u8; 16],
+        span_id: [u8; 8],
+        span: &'r Span,
+        keys: &mut KeyCache<'r>,
+    ) {
         let seq = self.next_seq;
         if self.segments.back().is_none_or(|s| s.spans.len() as u32 >= SEGMENT) {
             if let Some(full) = self.segments.back_mut() {
@@ -135,9 +156,8 @@ impl Inner {
         put_head(&mut seg.blob, span.dropped_attributes_count, &extras);
         put_varint(&mut seg.blob, span.attributes.len() as u64);
         let mut postings = 3u64;
-        for kv in &span.attributes {
-            let key = self.strings.intern(&kv.key);
-            self.strings.mark(key, KEY_SPAN);
+        for (i, kv) in span.attributes.iter().enumerate() {
+            let key = keys.key(&mut self.strings, i, &kv.key);
             let raw;
             let value = match kv.value.as_ref().and_then(|v| v.value.as_ref()) {
                 Some(Value::StringValue(s)) => {

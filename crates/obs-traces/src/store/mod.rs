@@ -26,6 +26,7 @@ mod assemble;
 mod evict;
 pub mod groups;
 mod ingest;
+mod keycache;
 #[cfg(test)]
 mod tests;
 pub mod traces;

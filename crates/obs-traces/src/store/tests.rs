@@ -95,3 +95,26 @@ fn eviction_across_segments() {
     assert!(store.trace(&trace_id(3001)).is_some());
     assert!(store.trace(&trace_id(8000)).is_some());
 }
+
+/// Pins that attribute keys stay right when a request evicts spans mid-way (the key cache holds
+/// its own references) and that no key outlives the spans using it.
+#[test]
+fn keys_survive_mid_request_eviction() {
+    let store = TraceStore::new(limits(4, 1 << 30));
+    let old = (1..=4).map(|t| span(t, 1, 0, "old", 0, vec![kv("only.old", s("x")), kv("shared", s("y"))])).collect();
+    store.ingest(request("svc", old)).unwrap();
+    let new = (5..=8)
+        .map(|t| {
+            span(t, 1, 0, "new", 0, vec![kv(if t % 2 == 0 { "even" } else { "odd" }, s("v")), kv("shared", s("y"))])
+        })
+        .collect();
+    store.ingest(request("svc", new)).unwrap();
+    for t in 5..=8 {
+        let data = store.trace(&trace_id(t)).unwrap();
+        let keys: Vec<_> =
+            data.resource_spans[0].scope_spans[0].spans[0].attributes.iter().map(|kv| kv.key.clone()).collect();
+        assert_eq!(keys, [if t % 2 == 0 { "even" } else { "odd" }, "shared"]);
+    }
+    assert_eq!(store.read(|inner| inner.strings.lookup("only.old")), None);
+    assert_eq!(store.stats().evicted, 4);
+}
