@@ -9,11 +9,7 @@ use obs_stack::tools::{INSTALL_HINT, VENV_DIR};
 use crate::workspace_root;
 
 fn existing(path: PathBuf, what: &str) -> Result<PathBuf> {
-    if path.exists() {
-        Ok(path)
-    } else {
-        bail!("{what} is not installed at {}; {INSTALL_HINT}", path.display())
-    }
+    if path.exists() { Ok(path) } else { bail!("{what} is not installed at {}; {INSTALL_HINT}", path.display()) }
 }
 
 /// The Python interpreter of the test venv (with the OpenTelemetry SDK and exporters).
@@ -39,6 +35,8 @@ pub fn system(program: &str, debian_package: &str) -> Result<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     match std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| p.is_file()) {
         Some(found) => Ok(found),
-        None => bail!("{program} is not on PATH; install Debian's `{debian_package}` package (`apt-get install {debian_package}`) or {INSTALL_HINT}"),
+        None => bail!(
+            "{program} is not on PATH; install Debian's `{debian_package}` package (`apt-get install {debian_package}`) or {INSTALL_HINT}"
+        ),
     }
 }
