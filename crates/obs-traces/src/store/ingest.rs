@@ -55,11 +55,7 @@ fn extras_of(span: &Span) -> Vec<u8> {
 
 impl Inner {
     /// Stores a request; duplicates count as accepted, invalid spans as rejected.
-    pub fn ingest<'r>(
-        &mut self,
-        req: &'r ExportTraceServiceRequest,
-        limits: &StoreLimits,
-    ) -> Result<IngestOutcome, Refusal> {
+    pub fn ingest(&mut self, req: &ExportTraceServiceRequest, limits: &StoreLimits) -> Result<IngestOutcome, Refusal> {
         let total: u64 = req.resource_spans.iter().flat_map(|rs| &rs.scope_spans).map(|ss| ss.spans.len() as u64).sum();
         if total > limits.max_items {
             self.counters.refused += total;
