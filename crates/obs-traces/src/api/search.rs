@@ -111,6 +111,17 @@ fn trace_json(hit: Hit, spansets: bool) -> TraceJson {
     out
 }
 
+/// Parameters `/api/search` knows; with no `q`, `tags`, `start` or `end`, Tempo treats any other
+/// parameter as a tag (`?service.name=x`).
+const KNOWN: [&str; 8] = ["q", "tags", "minDuration", "maxDuration", "limit", "start", "end", "spss"];
+
+fn loose_tags(params: &Params) -> Vec<(String, String)> {
+    if ["start", "end"].iter().any(|p| params.get(p).is_some_and(|v| !v.is_empty())) {
+        return Vec::new();
+    }
+    params.0.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())).cloned().collect()
+}
+
 fn request(params: &Params) -> Result<Request, String> {
     let q = params.get("q").filter(|q| !q.trim().is_empty());
     let tags = params.get("tags").filter(|t| !t.trim().is_empty());
@@ -118,7 +129,7 @@ fn request(params: &Params) -> Result<Request, String> {
         (Some(_), Some(_)) => return Err("invalid request: pass either q (TraceQL) or tags, not both".to_owned()),
         (Some(q), None) => traceql::parse(q).map_err(|e| format!("invalid TraceQL query: {e}"))?,
         (None, Some(t)) => search::legacy_query(&logfmt(t)?),
-        (None, None) => search::legacy_query(&[]),
+        (None, None) => search::legacy_query(&loose_tags(params)),
     };
     let dur = |name: &str| params.get(name).filter(|v| !v.is_empty()).map(duration::parse).transpose();
     let (min_duration, max_duration) = (dur("minDuration")?, dur("maxDuration")?);

@@ -61,6 +61,8 @@ fn search_parameters() {
     assert_eq!(count("minDuration=300ms"), 0);
     assert_eq!(count("maxDuration=100ms"), 0);
     assert_eq!(count("start=1000&end=2000"), 0);
+    assert_eq!(count("service.name=peak_trade_smoke_sender"), 1, "loose parameters are tags");
+    assert_eq!(count("service.name=someone_else"), 0);
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     assert_eq!(count(&format!("start={}&end={}", now - 60, now + 60)), 1);
     assert_eq!(count(&format!("q={}", enc("{ duration > 200ms } && { span.risk.blocking = true }"))), 1);
