@@ -7,6 +7,8 @@
 pub mod ast;
 mod lexer;
 mod parser;
+#[cfg(test)]
+mod tests;
 
 pub use parser::parse;
 
