@@ -1,13 +1,14 @@
 //! The embedded backend's logs: the store and the Loki-compatible API on the Loki port (with Loki's own OTLP and push endpoints).
 //!
-//! The interface below (new, ingest, stats, router, close) is what obs-embedded calls; keep it.
+//! The interface below (new, ingest, stats, router, router_with_limit, close) is what obs-embedded
+//! calls; keep it.
 //!
 //! What it answers, Loki-compatible (shapes checked against Loki 3.4.6 captures): `/ready`,
 //! `/loki/api/v1/status/buildinfo`, `/loki/api/v1/push` (JSON with gzip/deflate, or snappy
 //! protobuf), `/otlp/v1/logs`, `query_range` and `query` (GET and POST form,
 //! `categorize-labels`), `labels`, `label/<name>/values`, `series`, `index/stats`,
-//! `detected_labels`, `detected_fields`, `detected_field/<name>/values`. Not served (404):
-//! `tail`, `index/volume*`, `patterns`, `format_query`.
+//! `index/volume`, `index/volume_range`, `detected_labels`, `detected_fields`,
+//! `detected_field/<name>/values`. Not served (404): `tail`, `patterns`, `format_query`.
 //!
 //! LogQL: selectors (`= != =~ !~`), line filters (`|= != |~ !~`), label filters on index labels,
 //! structured metadata and parsed labels (string, numeric, duration, bytes; `and`/`or`/`,`),
@@ -24,6 +25,7 @@ pub mod labels;
 pub mod level;
 pub mod logql;
 pub mod store;
+pub mod volume;
 
 use std::sync::Arc;
 
@@ -95,7 +97,13 @@ impl LogStore {
     }
 }
 
-/// The Loki-compatible API on the Loki port (with Loki's own OTLP and push endpoints).
+/// The Loki-compatible API on the Loki port (with Loki's own OTLP and push endpoints), accepting
+/// request bodies up to 64 MiB.
 pub fn router(store: Arc<LogStore>) -> axum::Router {
     api::router(store)
+}
+
+/// [`router`] with another cap on request bodies (bytes, after decompression).
+pub fn router_with_limit(store: Arc<LogStore>, max_request_bytes: usize) -> axum::Router {
+    api::router_with_limit(store, max_request_bytes)
 }

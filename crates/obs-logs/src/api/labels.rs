@@ -36,7 +36,7 @@ pub(super) fn request(headers: &HeaderMap, raw: Option<&str>, body: &[u8]) -> Re
 }
 
 /// The matchers of a selector parameter (a log query's selector; pipelines are ignored).
-fn matchers(text: &str) -> Result<Vec<Matcher>, ApiError> {
+pub(super) fn selector_matchers(text: &str) -> Result<Vec<Matcher>, ApiError> {
     match parse(text) {
         Ok(Query::Log(log)) => Ok(log.matchers),
         Ok(Query::Metric(_)) => {
@@ -72,7 +72,7 @@ struct Names {
 }
 
 pub(super) fn optional_selector(req: &Request) -> Result<Vec<Vec<Matcher>>, ApiError> {
-    req.params.get("query").map(matchers).transpose().map(|m| m.into_iter().collect())
+    req.params.get("query").map(selector_matchers).transpose().map(|m| m.into_iter().collect())
 }
 
 /// `GET|POST /loki/api/v1/labels`.
@@ -134,7 +134,7 @@ pub async fn series(
         if raw_selectors.is_empty() {
             return Err(render::bad_request("at least one match[] parameter is required, like match[]={app=\"x\"}"));
         }
-        let selectors = raw_selectors.into_iter().map(matchers).collect::<Result<Vec<_>, _>>()?;
+        let selectors = raw_selectors.into_iter().map(selector_matchers).collect::<Result<Vec<_>, _>>()?;
         let inner = store.read();
         let data: Vec<BTreeMap<&str, &str>> = streams(&inner, &req, &selectors)
             .iter()
@@ -157,7 +157,7 @@ pub async fn index_stats(
         let Some(query) = req.params.get("query") else {
             return Err(render::bad_request("the query parameter is missing: pass a stream selector"));
         };
-        let selector = matchers(query)?;
+        let selector = selector_matchers(query)?;
         let inner = store.read();
         let matched = matching_streams(&inner, &selector);
         let (mut entries, mut bytes, mut chunks, mut streams) = (0u64, 0u64, 0u64, BTreeSet::new());

@@ -9,19 +9,29 @@ pub mod push_proto;
 mod query;
 pub mod render;
 mod stats;
+mod volume;
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 
 use crate::LogStore;
 
-/// Largest push or OTLP body accepted (after decompression).
+/// Largest push or OTLP body accepted (after decompression) unless the server sets its own.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
-/// All routes, with the store as state.
+/// The largest request body (after decompression) the push and OTLP handlers accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyLimit(pub usize);
+
+/// All routes, with the store as state, accepting bodies up to [`MAX_BODY_BYTES`].
 pub fn router(store: Arc<LogStore>) -> Router {
+    router_with_limit(store, MAX_BODY_BYTES)
+}
+
+/// All routes, accepting request bodies up to `max_body_bytes` (after decompression).
+pub fn router_with_limit(store: Arc<LogStore>, max_body_bytes: usize) -> Router {
     Router::new()
         .route("/ready", get(|| async { "ready\n" }))
         .route("/loki/api/v1/status/buildinfo", get(render::buildinfo))
@@ -33,9 +43,12 @@ pub fn router(store: Arc<LogStore>) -> Router {
         .route("/loki/api/v1/label/{name}/values", get(labels::label_values).post(labels::label_values))
         .route("/loki/api/v1/series", get(labels::series).post(labels::series))
         .route("/loki/api/v1/index/stats", get(labels::index_stats).post(labels::index_stats))
+        .route("/loki/api/v1/index/volume", get(volume::volume).post(volume::volume))
+        .route("/loki/api/v1/index/volume_range", get(volume::volume_range).post(volume::volume_range))
         .route("/loki/api/v1/detected_labels", get(detected::detected_labels))
         .route("/loki/api/v1/detected_fields", get(detected::detected_fields))
         .route("/loki/api/v1/detected_field/{name}/values", get(detected::detected_field_values))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::extract::DefaultBodyLimit::max(max_body_bytes))
+        .layer(Extension(BodyLimit(max_body_bytes)))
         .with_state(store)
 }

@@ -3,27 +3,32 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use obs_ingest::http::{self, Format, HttpError};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 
-use super::MAX_BODY_BYTES;
+use super::BodyLimit;
 use crate::LogStore;
 
 /// `POST /otlp/v1/logs`.
-pub async fn export(State(store): State<Arc<LogStore>>, request: Request) -> Response {
+pub async fn export(
+    State(store): State<Arc<LogStore>>,
+    Extension(BodyLimit(limit)): Extension<BodyLimit>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
     let format = match http::format_of(&parts.headers) {
         Ok(format) => format,
         Err(err) => return http::error_response(Format::Json, &err),
     };
-    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => bytes,
-        Err(_) => return http::error_response(format, &http::too_large(MAX_BODY_BYTES)),
+        Err(_) => return http::error_response(format, &http::too_large(limit)),
     };
-    let result = http::inflate(&parts.headers, bytes, MAX_BODY_BYTES)
+    let result = http::inflate(&parts.headers, bytes, limit)
         .and_then(|raw| http::decode::<ExportLogsServiceRequest>(format, &raw))
         .and_then(|req| store.ingest(req).map_err(|refusal| HttpError::Refused { signal: "logs", refusal }));
     match result {

@@ -6,15 +6,16 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
+use axum::Extension;
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use obs_ingest::http::HttpError;
 use serde::Deserialize;
 
 use super::render::{self, ApiError};
-use super::{MAX_BODY_BYTES, push_proto};
+use super::{BodyLimit, push_proto};
 use crate::LogStore;
 use crate::ingest::{check_age, now_ns};
 use crate::labels::ensure_service_name;
@@ -43,20 +44,47 @@ struct Entry {
 }
 
 /// `POST /loki/api/v1/push`.
-pub async fn push(State(store): State<Arc<LogStore>>, headers: HeaderMap, body: Bytes) -> Response {
-    match decode(&headers, &body).and_then(|streams| store_streams(&store, streams)) {
+pub async fn push(
+    State(store): State<Arc<LogStore>>,
+    Extension(BodyLimit(limit)): Extension<BodyLimit>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, limit).await else {
+        return too_large(limit).into_response();
+    };
+    if store.is_closed() {
+        return shutting_down();
+    }
+    match decode(&parts.headers, &body, limit).and_then(|streams| store_streams(&store, streams)) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) if store.is_closed() && error.status == StatusCode::SERVICE_UNAVAILABLE => shutting_down(),
         Err(error) => error.into_response(),
     }
 }
 
-fn decode(headers: &HeaderMap, body: &[u8]) -> Result<Vec<PushedStream>, ApiError> {
+/// 413 naming the limit and the setting that raises it.
+fn too_large(limit: usize) -> ApiError {
+    let msg = match obs_ingest::http::too_large(limit) {
+        HttpError::PayloadTooLarge(msg) => msg,
+        _ => format!("push body is larger than {limit} bytes; send smaller batches"),
+    };
+    render::error(StatusCode::PAYLOAD_TOO_LARGE, &msg)
+}
+
+/// 503 with `Retry-After`, so the client keeps its data and sends it again.
+fn shutting_down() -> Response {
+    let error = render::error(StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down; retry once it is back");
+    ([(RETRY_AFTER, "1")], error).into_response()
+}
+
+fn decode(headers: &HeaderMap, body: &[u8], limit: usize) -> Result<Vec<PushedStream>, ApiError> {
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match essence.as_str() {
-        "application/json" => decode_json(&inflate(headers, body)?),
+        "application/json" => decode_json(&inflate(headers, body, limit)?),
         "application/x-protobuf" | "application/protobuf" => {
-            let streams = push_proto::decode(body, MAX_BODY_BYTES).map_err(|e| render::bad_request(&e))?;
+            let streams = push_proto::decode(body, limit).map_err(|e| render::bad_request(&e))?;
             streams
                 .into_iter()
                 .map(|(labels, entries)| {
@@ -89,15 +117,14 @@ fn decode_json(raw: &[u8]) -> Result<Vec<PushedStream>, ApiError> {
         .collect()
 }
 
-fn inflate(headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, ApiError> {
+fn inflate(headers: &HeaderMap, body: &[u8], limit: usize) -> Result<Vec<u8>, ApiError> {
     let encoding =
         headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("").trim().to_ascii_lowercase();
     let mut out = Vec::new();
-    let limit = MAX_BODY_BYTES as u64 + 1;
     let read = match encoding.as_str() {
         "" | "identity" => return Ok(body.to_vec()),
-        "gzip" => flate2::read::GzDecoder::new(body).take(limit).read_to_end(&mut out),
-        "deflate" => flate2::read::ZlibDecoder::new(body).take(limit).read_to_end(&mut out),
+        "gzip" => flate2::read::GzDecoder::new(body).take(limit as u64 + 1).read_to_end(&mut out),
+        "deflate" => flate2::read::ZlibDecoder::new(body).take(limit as u64 + 1).read_to_end(&mut out),
         other => {
             return Err(render::bad_request(&format!(
                 "unsupported Content-Encoding {other:?}: use gzip, deflate or none"
@@ -105,11 +132,8 @@ fn inflate(headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, ApiError> {
         }
     };
     read.map_err(|e| render::bad_request(&format!("cannot decompress the {encoding} body: {e}")))?;
-    if out.len() > MAX_BODY_BYTES {
-        return Err(render::error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("push body is larger than {MAX_BODY_BYTES} bytes after decompression; send smaller batches"),
-        ));
+    if out.len() > limit {
+        return Err(too_large(limit));
     }
     Ok(out)
 }

@@ -48,7 +48,7 @@ pub async fn query(
     let started = Instant::now();
     let result = Params::new(raw.as_deref(), &headers, &body)
         .map_err(|e| render::bad_request(&e))
-        .and_then(|params| instant(&store, &params, started));
+        .and_then(|params| instant(&store, &params, categorize(&headers), started));
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
@@ -87,7 +87,7 @@ fn range(store: &LogStore, params: &Params, categorize: bool, started: Instant) 
             let summary = Summary { exec_seconds: started.elapsed().as_secs_f64(), returned: hits.len() as u64, bytes };
             let data = QueryData {
                 result_type: "streams",
-                encoding_flags: categorize.then(|| vec!["categorize-labels"]),
+                encoding_flags: flags(categorize),
                 result,
                 stats: render::stats(summary),
             };
@@ -99,7 +99,12 @@ fn range(store: &LogStore, params: &Params, categorize: bool, started: Instant) 
             let value = eval_metric(&inner, &expr, &grid).map_err(|e| query_error(&e))?;
             let (result, returned) = render::matrix(&value, &grid.steps());
             let summary = Summary { exec_seconds: started.elapsed().as_secs_f64(), returned, bytes: 0 };
-            let data = QueryData { result_type: "matrix", encoding_flags: None, result, stats: render::stats(summary) };
+            let data = QueryData {
+                result_type: "matrix",
+                encoding_flags: flags(categorize),
+                result,
+                stats: render::stats(summary),
+            };
             Ok(render::json(&Envelope { status: "success", data }))
         }
     }
@@ -111,7 +116,12 @@ fn entry_bytes(entry: &render::EntryOut<'_>) -> u64 {
     }
 }
 
-fn instant(store: &LogStore, params: &Params, started: Instant) -> Result<Response, ApiError> {
+/// `encodingFlags` echoed on every result type when the request asked for categorized labels.
+fn flags(categorize: bool) -> Option<Vec<&'static str>> {
+    categorize.then(|| vec!["categorize-labels"])
+}
+
+fn instant(store: &LogStore, params: &Params, categorize: bool, started: Instant) -> Result<Response, ApiError> {
     let query = parsed_query(params)?;
     let t = params.time("time", now_ns()).map_err(|e| render::bad_request(&e))?;
     params.limit().map_err(|e| render::bad_request(&e))?;
@@ -125,6 +135,6 @@ fn instant(store: &LogStore, params: &Params, started: Instant) -> Result<Respon
     let value = eval_metric(&inner, &expr, &Grid::instant(t)).map_err(|e| query_error(&e))?;
     let (result_type, result, returned) = render::instant(&value, t);
     let summary = Summary { exec_seconds: started.elapsed().as_secs_f64(), returned, bytes: 0 };
-    let data = QueryData { result_type, encoding_flags: None, result, stats: render::stats(summary) };
+    let data = QueryData { result_type, encoding_flags: flags(categorize), result, stats: render::stats(summary) };
     Ok(render::json(&Envelope { status: "success", data }))
 }

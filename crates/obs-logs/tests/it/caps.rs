@@ -93,6 +93,9 @@ fn closed_store_refuses_ingest() {
     assert_eq!(push(&server, 2, now_ns() - 1_000_000), 204);
     server.store.close();
     assert_eq!(push(&server, 1, now_ns()), 503);
+    let body = json!({"streams": [{"stream": {"job": "caps"}, "values": [[now_ns().to_string(), "late"]]}]});
+    let (_, _, answer) = server.post("/loki/api/v1/push", "application/json", body.to_string().as_bytes());
+    assert!(answer.contains("shutting down"), "{answer}");
     let (status, _, _) = server.post("/otlp/v1/logs", "application/json", br#"{"resourceLogs":[]}"#);
     assert_eq!(status, 503);
     let body = server.json(&format!("/loki/api/v1/query_range?query={}", enc(r#"{job="caps"}"#)), &[]);
@@ -123,4 +126,25 @@ fn protobuf_push() {
     let stream = &body["data"]["result"][0]["stream"];
     assert_eq!((stream["host"].as_str(), stream["detected_level"].as_str()), (Some("h1"), Some("warn")));
     assert_eq!(body["data"]["result"][0]["values"][0][0], now.to_string());
+}
+
+/// `router_with_limit` caps push and OTLP bodies (raw and after gzip) at the given size with a
+/// 413, while smaller pushes still pass.
+#[test]
+fn body_limit_follows_the_router_setting() {
+    use std::io::Write;
+    let server = Server::with_body_limit(2048);
+    assert_eq!(push(&server, 3, now_ns() - 1_000_000), 204);
+    assert_eq!(push(&server, 100, now_ns() - 1_000_000), 413, "a raw body over the limit");
+    let big = json!({"streams": [{"stream": {"job": "caps"}, "values": [[now_ns().to_string(), "x".repeat(10_000)]]}]});
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(big.to_string().as_bytes()).expect("gzip");
+    let gz = gz.finish().expect("gzip");
+    assert!(gz.len() < 2048, "the compressed body itself fits");
+    let (status, _, body) = server.post_encoded("/loki/api/v1/push", "application/json", "gzip", &gz);
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains("2048 bytes") && body.contains("OBS_MAX_REQUEST_BYTES"), "{body}");
+    let otlp = format!(r#"{{"resourceLogs":[],"padding":"{}"}}"#, "x".repeat(4096));
+    assert_eq!(server.post("/otlp/v1/logs", "application/json", otlp.as_bytes()).0, 413);
+    assert_eq!(server.store.stats().items, 3, "nothing from the refused requests was stored");
 }

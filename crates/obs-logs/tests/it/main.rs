@@ -9,3 +9,4 @@ mod fixtures;
 mod queries;
 mod server;
 mod shapes;
+mod volume;

@@ -25,11 +25,21 @@ impl Server {
     /// Serves a store with these caps.
     pub fn with_limits(limits: StoreLimits) -> Server {
         let store = Arc::new(LogStore::new(limits));
+        Server::serve(store.clone(), obs_logs::router(store))
+    }
+
+    /// Serves a store with generous caps behind a router accepting bodies up to `max_request_bytes`.
+    pub fn with_body_limit(max_request_bytes: usize) -> Server {
+        let limits = StoreLimits { max_items: 100_000, max_bytes: 64 << 20, history: Duration::from_secs(3600) };
+        let store = Arc::new(LogStore::new(limits));
+        Server::serve(store.clone(), obs_logs::router_with_limit(store, max_request_bytes))
+    }
+
+    fn serve(store: Arc<LogStore>, app: axum::Router) -> Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         listener.set_nonblocking(true).expect("nonblocking listener");
         let base = format!("http://{}", listener.local_addr().expect("local addr"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = obs_logs::router(store.clone());
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             rt.block_on(async move {
@@ -55,6 +65,15 @@ impl Server {
     /// A POST of `body` with a content type.
     pub fn post(&self, path: &str, content_type: &str, body: &[u8]) -> (u16, String, String) {
         let req = agent().post(format!("{}{path}", self.base)).header("Content-Type", content_type);
+        answer(req.send(body))
+    }
+
+    /// A POST of `body` with a content type and a content encoding.
+    pub fn post_encoded(&self, path: &str, content_type: &str, encoding: &str, body: &[u8]) -> (u16, String, String) {
+        let req = agent()
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", content_type)
+            .header("Content-Encoding", encoding);
         answer(req.send(body))
     }
 

@@ -99,3 +99,28 @@ fn ready_and_buildinfo() {
         assert!(info.get(key).is_some(), "buildinfo lacks {key}: {body}");
     }
 }
+
+/// Requested encoding flags are echoed on metric answers too (matrix, vector and scalar),
+/// between `resultType` and `result`, and absent when not requested.
+#[test]
+fn metric_answers_echo_encoding_flags() {
+    let (server, _) = loaded_server();
+    let flags = [("X-Loki-Response-Encoding-Flags", "categorize-labels")];
+    let count = format!("sum(count_over_time({SELECTOR}[10m]))");
+    let paths = [
+        format!("/loki/api/v1/query_range?query={}&step=60s", enc(&count)),
+        format!("/loki/api/v1/query?query={}", enc(&count)),
+        format!("/loki/api/v1/query?query={}", enc("1+1")),
+    ];
+    for (path, kind) in paths.iter().zip(["matrix", "vector", "scalar"]) {
+        let (status, _, raw) = server.get(path, &flags);
+        assert_eq!(status, 200, "{path}: {raw}");
+        let body: Value = serde_json::from_str(&raw).expect("JSON");
+        assert_eq!(body["data"]["resultType"], kind, "{raw}");
+        assert_eq!(body["data"]["encodingFlags"], serde_json::json!(["categorize-labels"]), "{raw}");
+        let at = |key: &str| raw.find(key).expect("key present");
+        assert!(at("\"resultType\"") < at("\"encodingFlags\"") && at("\"encodingFlags\"") < at("\"result\""), "{raw}");
+        let plain = server.json(path, &[]);
+        assert!(plain["data"].get("encodingFlags").is_none(), "{plain}");
+    }
+}
