@@ -33,7 +33,7 @@ fn tempo(state: &SharedState) -> Router {
 }
 
 fn loki(state: &SharedState) -> Router {
-    obs_logs::router(state.logs.clone())
+    obs_logs::router_with_limit(state.logs.clone(), state.config.limits.max_request_bytes)
 }
 
 fn prometheus(state: &SharedState) -> Router {

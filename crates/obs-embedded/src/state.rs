@@ -53,9 +53,10 @@ impl AppState {
         })
     }
 
-    /// Marks the server as stopping; ingest refuses from now on.
+    /// Marks the server as stopping; ingest refuses from now on (Loki push and OTLP included).
     pub fn begin_shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
+        self.logs.close();
     }
 
     /// Whether shutdown has begun.

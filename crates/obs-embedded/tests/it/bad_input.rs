@@ -1,5 +1,5 @@
-//! Bad OTLP input answers with the spec's status codes and error bodies, and never loses what
-//! was already stored.
+//! Bad OTLP input (and over-limit Loki pushes) answers with the spec's status codes and error bodies, and
+//! never loses what was already stored.
 
 use std::io::Write;
 
@@ -104,6 +104,23 @@ fn over_limit_is_413() {
         "{}",
         rpc.message
     );
+    assert_nothing_lost(&server);
+}
+
+/// The Loki port follows --max-request-bytes too: an over-limit push and a Loki OTLP request
+/// are 413 naming the limit and its variable.
+#[test]
+fn loki_over_limit_is_413() {
+    let server = server_with_one_span();
+    let loki = server.url(ports::LOKI);
+    let line = "x".repeat(100_000);
+    let push = serde_json::json!({"streams": [{"stream": {"job": "big"}, "values": [["1", line]]}]}).to_string();
+    let answer = post(&format!("{loki}/loki/api/v1/push"), &[JSON], push.as_bytes());
+    let text = String::from_utf8_lossy(&answer.body);
+    assert_eq!(answer.status, 413, "{text}");
+    assert!(text.contains("larger than 65536 bytes") && text.contains("OBS_MAX_REQUEST_BYTES"), "{text}");
+    let answer = post(&format!("{loki}/otlp/v1/logs"), &[PROTOBUF], &vec![0u8; 100_000]);
+    assert_eq!(answer.status, 413, "{}", String::from_utf8_lossy(&answer.body));
     assert_nothing_lost(&server);
 }
 

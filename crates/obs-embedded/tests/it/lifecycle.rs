@@ -53,23 +53,11 @@ fn sigterm_exits_zero() {
 #[test]
 fn ingest_during_shutdown_is_503() {
     let mut server = EmbeddedServer::start(&[]).unwrap();
-    let addr = server.endpoints.url(ports::OTLP_HTTP).trim_start_matches("http://").to_string();
+    let addr = address(&server, ports::OTLP_HTTP);
     let body = traces("shutdown", vec![span([9; 16], [9; 8], "late-span")]).encode_to_vec();
-    let mut conn = TcpStream::connect(&addr).unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let head = format!(
-        "POST /v1/traces HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-protobuf\r\nContent-Length: {}\r\n\
-         Expect: 100-continue\r\n\r\n",
-        body.len()
-    );
-    conn.write_all(head.as_bytes()).unwrap();
-    let interim = read_until_blank_line(&mut conn);
-    assert!(interim.starts_with("HTTP/1.1 100 Continue"), "the handler reads the body: {interim}");
+    let mut conn = begin_post(&addr, "/v1/traces", "application/x-protobuf", body.len());
     server.terminate().unwrap();
-    poll("the OTLP HTTP listener to close", Duration::from_secs(10), || {
-        Ok(TcpStream::connect_timeout(&addr.parse()?, Duration::from_millis(200)).is_err().then_some(()))
-    })
-    .unwrap();
+    wait_closed(&addr);
     conn.write_all(&body).unwrap();
     let reply = read_response(&mut conn);
     assert!(reply.starts_with("HTTP/1.1 503 Service Unavailable\r\n"), "{reply}");
@@ -77,6 +65,59 @@ fn ingest_during_shutdown_is_503() {
     assert!(reply.contains("the server is shutting down; retry once it is back"), "{reply}");
     let started = Instant::now();
     assert_eq!(server.wait_exit(Duration::from_secs(20)).unwrap().code(), Some(0), "after {:?}", started.elapsed());
+}
+
+/// On the Loki port too, a push and an OTLP logs request whose bodies are still being read when
+/// shutdown begins are refused with 503 and Retry-After: shutdown closes the log store.
+#[test]
+fn loki_ingest_during_shutdown_is_503() {
+    let mut server = EmbeddedServer::start(&[]).unwrap();
+    let addr = address(&server, ports::LOKI);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let push =
+        serde_json::json!({"streams": [{"stream": {"job": "late"}, "values": [[now.to_string(), "late line"]]}]});
+    let push = push.to_string();
+    let otlp = r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"late record"}}]}]}]}"#;
+    let mut push_conn = begin_post(&addr, "/loki/api/v1/push", "application/json", push.len());
+    let mut otlp_conn = begin_post(&addr, "/otlp/v1/logs", "application/json", otlp.len());
+    server.terminate().unwrap();
+    wait_closed(&addr);
+    for (conn, body) in [(&mut push_conn, push.as_bytes()), (&mut otlp_conn, otlp.as_bytes())] {
+        conn.write_all(body).unwrap();
+        let reply = read_response(conn);
+        assert!(reply.starts_with("HTTP/1.1 503 Service Unavailable\r\n"), "{reply}");
+        assert!(reply.to_ascii_lowercase().contains("\r\nretry-after: 1\r\n"), "{reply}");
+        assert!(reply.contains("shutting down"), "{reply}");
+    }
+    assert_eq!(server.wait_exit(Duration::from_secs(20)).unwrap().code(), Some(0));
+}
+
+/// `host:port` of one of the server's listeners.
+fn address(server: &EmbeddedServer, port: obs_stack::Port) -> String {
+    server.endpoints.url(port).trim_start_matches("http://").to_string()
+}
+
+/// Sends a POST head with `Expect: 100-continue` and waits for `100 Continue`, so the handler
+/// is running and reading the body when this returns.
+fn begin_post(addr: &str, path: &str, content_type: &str, len: usize) -> TcpStream {
+    let mut conn = TcpStream::connect(addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\n\
+         Expect: 100-continue\r\n\r\n"
+    );
+    conn.write_all(head.as_bytes()).unwrap();
+    let interim = read_until_blank_line(&mut conn);
+    assert!(interim.starts_with("HTTP/1.1 100 Continue"), "the handler reads the body: {interim}");
+    conn
+}
+
+/// Polls until the listener at `addr` stops accepting (shutdown has begun).
+fn wait_closed(addr: &str) {
+    poll("the listener to close", Duration::from_secs(10), || {
+        Ok(TcpStream::connect_timeout(&addr.parse()?, Duration::from_millis(200)).is_err().then_some(()))
+    })
+    .unwrap();
 }
 
 /// Reads up to the blank line ending an interim (1xx) response's head.
