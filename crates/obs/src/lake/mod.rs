@@ -2,6 +2,7 @@
 //! `object_store` crate's `ObjectStore` trait; the wrapper is itself an `ObjectStore`.
 
 mod client;
+mod labels;
 mod metrics;
 mod op;
 mod store;

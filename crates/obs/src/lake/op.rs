@@ -1,12 +1,11 @@
 //! One lake operation in flight: its span and start time, finished exactly once with an outcome
 //! that sets the span status and records the metrics.
 
-use std::sync::Arc;
 use std::time::Instant;
 
-use opentelemetry::KeyValue;
 use tracing::Span;
 
+use crate::lake::labels::OpLabels;
 use crate::lake::metrics::LakeMetrics;
 
 /// Attribute keys (our `lake.*` namespace plus the semantic conventions' `error.type`).
@@ -17,16 +16,26 @@ pub(crate) mod keys {
     pub const ERROR_TYPE: &str = "error.type";
 }
 
-/// Makes a span with every field an operation may fill in later.
+/// Makes a span with every field an operation may fill in later. The store and the path (or the
+/// prefix) are set when the span is made: one call into the subscriber instead of one per field.
 macro_rules! lake_span {
     ($name:literal, $store:expr) => {
+        $crate::lake::op::lake_span!($name, $store, tracing::field::Empty, tracing::field::Empty)
+    };
+    ($name:literal, $store:expr, path = $path:expr) => {
+        $crate::lake::op::lake_span!($name, $store, $path, tracing::field::Empty)
+    };
+    ($name:literal, $store:expr, prefix = $prefix:expr) => {
+        $crate::lake::op::lake_span!($name, $store, tracing::field::Empty, $prefix)
+    };
+    ($name:literal, $store:expr, $path:expr, $prefix:expr) => {
         tracing::info_span!(
             $name,
             otel.kind = "client",
             lake.operation.name = &$name[5..],
-            lake.store = %$store,
-            lake.path = tracing::field::Empty,
-            lake.prefix = tracing::field::Empty,
+            lake.store = &*$store,
+            lake.path = $path,
+            lake.prefix = $prefix,
             lake.destination = tracing::field::Empty,
             lake.bytes = tracing::field::Empty,
             lake.object_count = tracing::field::Empty,
@@ -46,14 +55,13 @@ pub(crate) use lake_span;
 pub(crate) struct Op {
     pub(crate) span: Span,
     started: Instant,
-    operation: &'static str,
-    store: Arc<str>,
+    labels: OpLabels,
     metrics: LakeMetrics,
 }
 
 impl Op {
-    pub(crate) fn new(span: Span, operation: &'static str, store: Arc<str>, metrics: LakeMetrics) -> Self {
-        Self { span, started: Instant::now(), operation, store, metrics }
+    pub(crate) fn new(span: Span, labels: OpLabels, metrics: LakeMetrics) -> Self {
+        Self { span, started: Instant::now(), labels, metrics }
     }
 
     /// Success: records bytes on the span and metrics.
@@ -61,7 +69,7 @@ impl Op {
         if bytes > 0 {
             self.span.record("lake.bytes", bytes);
         }
-        self.finish("ok", None, bytes);
+        self.metrics.record(self.started.elapsed().as_secs_f64(), bytes, self.labels.ok());
     }
 
     /// Failure: error status and message on the span, `error.type` on both.
@@ -76,19 +84,7 @@ impl Op {
         self.span.record("error.type", kind);
         self.span.record("otel.status_code", "ERROR");
         self.span.record("otel.status_description", message);
-        self.finish("error", Some(kind), bytes);
-    }
-
-    fn finish(self, outcome: &'static str, kind: Option<&'static str>, bytes: u64) {
-        let mut attrs = vec![
-            KeyValue::new(keys::OPERATION, self.operation),
-            KeyValue::new(keys::STORE, self.store.clone()),
-            KeyValue::new(keys::OUTCOME, outcome),
-        ];
-        if let Some(kind) = kind {
-            attrs.push(KeyValue::new(keys::ERROR_TYPE, kind));
-        }
-        self.metrics.record(self.started.elapsed().as_secs_f64(), bytes, &attrs);
+        self.metrics.record(self.started.elapsed().as_secs_f64(), bytes, &self.labels.error(kind));
     }
 }
 

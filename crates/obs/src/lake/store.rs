@@ -15,6 +15,7 @@ use object_store::{
 };
 use tracing::Instrument as _;
 
+use crate::lake::labels::StoreLabels;
 use crate::lake::metrics::LakeMetrics;
 use crate::lake::op::{Op, lake_span};
 use crate::lake::stream::{TracedBytes, TracedDeletes, TracedList};
@@ -25,6 +26,7 @@ use crate::lake::upload::TracedUpload;
 pub struct InstrumentedStore<S> {
     inner: S,
     name: Arc<str>,
+    labels: StoreLabels,
     metrics: LakeMetrics,
 }
 
@@ -33,7 +35,8 @@ impl<S: ObjectStore> InstrumentedStore<S> {
     pub fn new(inner: S, metrics: LakeMetrics) -> Self {
         let shown = inner.to_string();
         let name = shown.split(['(', ' ']).next().unwrap_or("object_store").to_string();
-        Self { inner, name: name.into(), metrics }
+        let name: Arc<str> = name.into();
+        Self { inner, labels: StoreLabels::new(&name), name, metrics }
     }
 
     /// The wrapped store.
@@ -42,7 +45,7 @@ impl<S: ObjectStore> InstrumentedStore<S> {
     }
 
     fn op(&self, span: tracing::Span, operation: &'static str) -> Op {
-        Op::new(span, operation, self.name.clone(), self.metrics.clone())
+        Op::new(span, self.labels.of(operation, &self.name), self.metrics.clone())
     }
 
     /// Awaits `fut` inside the op's span and finishes the op with `bytes_of` the result.
@@ -70,15 +73,13 @@ impl<S: ObjectStore> fmt::Display for InstrumentedStore<S> {
 #[async_trait]
 impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
     async fn put_opts(&self, location: &Path, payload: PutPayload, opts: PutOptions) -> Result<PutResult> {
-        let span = lake_span!("lake.put", self.name);
-        span.record("lake.path", location.as_ref());
+        let span = lake_span!("lake.put", self.name, path = location.as_ref());
         let bytes = payload.content_length() as u64;
         self.run(self.op(span, "put"), self.inner.put_opts(location, payload, opts), |_| bytes).await
     }
 
     async fn put_multipart_opts(&self, location: &Path, opts: PutMultipartOptions) -> Result<Box<dyn MultipartUpload>> {
-        let span = lake_span!("lake.put_multipart", self.name);
-        span.record("lake.path", location.as_ref());
+        let span = lake_span!("lake.put_multipart", self.name, path = location.as_ref());
         let op = self.op(span, "put_multipart");
         match self.inner.put_multipart_opts(location, opts).instrument(op.span.clone()).await {
             Ok(upload) => Ok(Box::new(TracedUpload::new(upload, op))),
@@ -91,13 +92,12 @@ impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
         let (span, operation) = if options.head {
-            (lake_span!("lake.head", self.name), "head")
+            (lake_span!("lake.head", self.name, path = location.as_ref()), "head")
         } else if options.range.is_some() {
-            (lake_span!("lake.get_range", self.name), "get_range")
+            (lake_span!("lake.get_range", self.name, path = location.as_ref()), "get_range")
         } else {
-            (lake_span!("lake.get", self.name), "get")
+            (lake_span!("lake.get", self.name, path = location.as_ref()), "get")
         };
-        span.record("lake.path", location.as_ref());
         let op = self.op(span, operation);
         let result = match self.inner.get_opts(location, options).instrument(op.span.clone()).await {
             Ok(result) => result,
@@ -123,8 +123,7 @@ impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
     }
 
     async fn get_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
-        let span = lake_span!("lake.get_ranges", self.name);
-        span.record("lake.path", location.as_ref());
+        let span = lake_span!("lake.get_ranges", self.name, path = location.as_ref());
         span.record("lake.range_count", ranges.len());
         let fut = self.inner.get_ranges(location, ranges);
         self.run(self.op(span, "get_ranges"), fut, |parts| parts.iter().map(|b| b.len() as u64).sum()).await
@@ -138,24 +137,21 @@ impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
     }
 
     fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, Result<ObjectMeta>> {
-        let span = lake_span!("lake.list", self.name);
-        span.record("lake.prefix", prefix.map_or("", |p| p.as_ref()));
+        let span = lake_span!("lake.list", self.name, prefix = prefix.map_or("", |p| p.as_ref()));
         let op = self.op(span, "list");
         let inner = op.span.in_scope(|| self.inner.list(prefix));
         TracedList::boxed(inner, op)
     }
 
     fn list_with_offset(&self, prefix: Option<&Path>, offset: &Path) -> BoxStream<'static, Result<ObjectMeta>> {
-        let span = lake_span!("lake.list", self.name);
-        span.record("lake.prefix", prefix.map_or("", |p| p.as_ref()));
+        let span = lake_span!("lake.list", self.name, prefix = prefix.map_or("", |p| p.as_ref()));
         let op = self.op(span, "list");
         let inner = op.span.in_scope(|| self.inner.list_with_offset(prefix, offset));
         TracedList::boxed(inner, op)
     }
 
     async fn list_with_delimiter(&self, prefix: Option<&Path>) -> Result<ListResult> {
-        let span = lake_span!("lake.list_with_delimiter", self.name);
-        span.record("lake.prefix", prefix.map_or("", |p| p.as_ref()));
+        let span = lake_span!("lake.list_with_delimiter", self.name, prefix = prefix.map_or("", |p| p.as_ref()));
         let op = self.op(span, "list_with_delimiter");
         let span = op.span.clone();
         let result = self.run(op, self.inner.list_with_delimiter(prefix), |_| 0).await;
@@ -166,15 +162,13 @@ impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
     }
 
     async fn copy_opts(&self, from: &Path, to: &Path, options: CopyOptions) -> Result<()> {
-        let span = lake_span!("lake.copy", self.name);
-        span.record("lake.path", from.as_ref());
+        let span = lake_span!("lake.copy", self.name, path = from.as_ref());
         span.record("lake.destination", to.as_ref());
         self.run(self.op(span, "copy"), self.inner.copy_opts(from, to, options), |_| 0).await
     }
 
     async fn rename_opts(&self, from: &Path, to: &Path, options: RenameOptions) -> Result<()> {
-        let span = lake_span!("lake.rename", self.name);
-        span.record("lake.path", from.as_ref());
+        let span = lake_span!("lake.rename", self.name, path = from.as_ref());
         span.record("lake.destination", to.as_ref());
         self.run(self.op(span, "rename"), self.inner.rename_opts(from, to, options), |_| 0).await
     }
