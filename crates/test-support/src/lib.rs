@@ -1,8 +1,12 @@
 //! Helpers every test crate shares: where the workspace is, where the third-party tools are
-//! (failing with an install hint when one is missing), free loopback ports, and a real
-//! embedded backend process on those ports.
+//! (failing with an install hint when one is missing), free loopback ports, a real embedded
+//! backend process on those ports, a real rotel collector, our binaries run with a time limit,
+//! and polling queries of the backend's APIs.
 
 pub mod embedded;
+pub mod process;
+pub mod query;
+pub mod rotel;
 pub mod tools;
 
 use std::path::PathBuf;

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use obs_stack::ports;
 use test_support::embedded::EmbeddedServer;
+use test_support::query::{log_lines, metric_value, trace};
 
-use crate::backend::{assert_trace, log_lines, metric_value};
 use crate::{backtest, summary};
 
 const SPANS: [&str; 8] =
@@ -28,17 +28,23 @@ fn exports_to_embedded(protocol: &str, port: obs_stack::Port, service: &str) {
     assert_eq!(bars, 120);
     assert!(trades > 0);
     assert!(lake.path().join("bars/BTC-USD.csv").is_file(), "the example seeds the lake");
-    let trace = assert_trace(&server.endpoints, service, &trace_id, &SPANS);
+    let trace = trace(&server.endpoints, service, &trace_id).unwrap();
+    for name in SPANS {
+        assert!(trace.contains(&format!("\"{name}\"")), "span {name} missing from {trace}");
+    }
+    assert!(trace.contains(service), "service {service} missing from {trace}");
     assert!(trace.contains("deployment.environment") && trace.contains("lake.bytes"), "{trace}");
-    let lines = log_lines(&server.endpoints, service, &trace_id);
+    let lines = log_lines(&server.endpoints, service, &trace_id).unwrap();
     assert!(lines.iter().any(|l| l.contains("trade decision")), "{lines:?}");
     let buys =
-        metric_value(&server.endpoints, &format!("peak_trade_backtest_trades_total{{job=\"{service}\",side=\"buy\"}}"));
+        metric_value(&server.endpoints, &format!("peak_trade_backtest_trades_total{{job=\"{service}\",side=\"buy\"}}"))
+            .unwrap();
     assert_eq!(buys, trades.div_ceil(2).to_string());
     let read = metric_value(
         &server.endpoints,
         &format!("lake_io_bytes_total{{job=\"{service}\",lake_operation_name=\"get\",lake_outcome=\"ok\"}}"),
-    );
+    )
+    .unwrap();
     assert!(read.parse::<f64>().unwrap() > 0.0, "{read}");
 }
 

@@ -2,22 +2,16 @@
 //! variables set, against the real embedded backend and against broken collectors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod backend;
 mod backtest;
 mod in_process;
 mod refusing;
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// What one run printed and how it ended.
-pub struct Run {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
+pub use test_support::process::Run;
 
 /// Builds the example once per test process (a no-op when fresh).
 fn example_binary() -> &'static PathBuf {
@@ -36,29 +30,7 @@ fn example_binary() -> &'static PathBuf {
 
 /// Runs the example with only `env` set, killing it (and failing) if it outlives `limit`.
 pub fn backtest(args: &[&str], env: &[(&str, &str)], limit: Duration) -> Run {
-    let mut child = Command::new(example_binary())
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            let out = child.wait_with_output().unwrap();
-            panic!("backtest {args:?} did not finish within {limit:?}: {}", String::from_utf8_lossy(&out.stderr));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
-    Run {
-        code: status.code(),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
+    test_support::process::run_limited(example_binary(), args, env, limit).unwrap()
 }
 
 /// The `--json` line: (trace id, bars, trades).

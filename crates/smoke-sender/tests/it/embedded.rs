@@ -18,7 +18,7 @@ fn round_trip(protocol: &str, port: obs_stack::Port) {
     let line = assert_log(&server.endpoints, SMOKE_SERVICE_NAME, &trace_id);
     assert!(line.contains("obs smoke log record"), "{line}");
     let query = format!("{SMOKE_METRIC_NAME}_total{{smoke_run_id=\"{trace_id}\"}}");
-    assert_eq!(metric_value(&server.endpoints, &query), "1");
+    assert_eq!(metric_value(&server.endpoints, &query).unwrap(), "1");
 }
 
 /// Over OTLP/gRPC the span, the log record carrying its trace id and the counter (value 1) all arrive.

@@ -7,41 +7,14 @@ mod embedded;
 mod failures;
 mod rotel;
 
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// What one run printed and how it ended.
-pub struct Run {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
+pub use test_support::process::Run;
 
 /// Runs smoke-sender with only `env` set, killing it (and failing) if it outlives `limit`.
 pub fn smoke(args: &[&str], env: &[(&str, &str)], limit: Duration) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smoke-sender"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            let out = child.wait_with_output().unwrap();
-            panic!("smoke-sender {args:?} did not finish within {limit:?}: {}", String::from_utf8_lossy(&out.stderr));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
-    Run {
-        code: status.code(),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_smoke-sender"));
+    test_support::process::run_limited(binary, args, env, limit).unwrap()
 }
 
 /// Parses the `--json` line into (trace id, span id), checking it is exactly one line of two hex ids.
