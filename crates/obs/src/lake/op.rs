@@ -3,7 +3,9 @@
 
 use std::time::Instant;
 
+use opentelemetry::Value;
 use tracing::Span;
+use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use crate::lake::labels::OpLabels;
 use crate::lake::metrics::LakeMetrics;
@@ -64,10 +66,17 @@ impl Op {
         Self { span, started: Instant::now(), labels, metrics }
     }
 
+    /// Sets a count attribute known only once the operation ran (object size, bytes, objects).
+    /// It goes straight to the OTel span: a `tracing` record of a declared field would run a field
+    /// visitor and allocate on every call, and only the OTel layer reads these fields.
+    pub(crate) fn set_count(&self, key: &'static str, count: u64) {
+        set_count(&self.span, key, count);
+    }
+
     /// Success: records bytes on the span and metrics.
     pub(crate) fn ok(self, bytes: u64) {
         if bytes > 0 {
-            self.span.record("lake.bytes", bytes);
+            self.set_count("lake.bytes", bytes);
         }
         self.metrics.record(self.started.elapsed().as_secs_f64(), bytes, self.labels.ok());
     }
@@ -79,13 +88,19 @@ impl Op {
 
     pub(crate) fn fail_with(self, kind: &'static str, message: &str, bytes: u64) {
         if bytes > 0 {
-            self.span.record("lake.bytes", bytes);
+            self.set_count("lake.bytes", bytes);
         }
         self.span.record("error.type", kind);
         self.span.record("otel.status_code", "ERROR");
         self.span.record("otel.status_description", message);
         self.metrics.record(self.started.elapsed().as_secs_f64(), bytes, &self.labels.error(kind));
     }
+}
+
+/// Sets `key` to `count` on the OTel span behind `span` (an integer, as `tracing` records it).
+pub(crate) fn set_count(span: &Span, key: &'static str, count: u64) {
+    let value = i64::try_from(count).map_or_else(|_| Value::from(count.to_string()), Value::I64);
+    span.set_attribute(key, value);
 }
 
 /// Low-cardinality name of an `object_store` error for `error.type`.

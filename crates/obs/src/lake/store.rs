@@ -17,7 +17,7 @@ use tracing::Instrument as _;
 
 use crate::lake::labels::StoreLabels;
 use crate::lake::metrics::LakeMetrics;
-use crate::lake::op::{Op, lake_span};
+use crate::lake::op::{Op, lake_span, set_count};
 use crate::lake::stream::{TracedBytes, TracedDeletes, TracedList};
 use crate::lake::upload::TracedUpload;
 
@@ -106,7 +106,7 @@ impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
                 return Err(err);
             }
         };
-        op.span.record("lake.object_size", result.meta.size);
+        op.set_count("lake.object_size", result.meta.size);
         if operation == "head" {
             op.ok(0);
             return Ok(result);
@@ -124,7 +124,7 @@ impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
 
     async fn get_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
         let span = lake_span!("lake.get_ranges", self.name, path = location.as_ref());
-        span.record("lake.range_count", ranges.len());
+        set_count(&span, "lake.range_count", ranges.len() as u64);
         let fut = self.inner.get_ranges(location, ranges);
         self.run(self.op(span, "get_ranges"), fut, |parts| parts.iter().map(|b| b.len() as u64).sum()).await
     }
@@ -156,7 +156,7 @@ impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
         let span = op.span.clone();
         let result = self.run(op, self.inner.list_with_delimiter(prefix), |_| 0).await;
         if let Ok(list) = &result {
-            span.record("lake.object_count", list.objects.len() + list.common_prefixes.len());
+            set_count(&span, "lake.object_count", (list.objects.len() + list.common_prefixes.len()) as u64);
         }
         result
     }

@@ -60,7 +60,7 @@ impl<T> Traced<T> {
     fn finish(&mut self, err: Option<&object_store::Error>) {
         if let Some(op) = self.op.take() {
             if self.objects > 0 {
-                op.span.record("lake.object_count", self.objects);
+                op.set_count("lake.object_count", self.objects);
             }
             match err {
                 None => op.ok(self.bytes),

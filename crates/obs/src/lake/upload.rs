@@ -23,7 +23,7 @@ impl TracedUpload {
 
     fn finish(&mut self, result: Result<(), (&'static str, String)>) {
         if let Some(op) = self.op.take() {
-            op.span.record("lake.part_count", self.parts);
+            op.set_count("lake.part_count", self.parts);
             match result {
                 Ok(()) => op.ok(self.bytes),
                 Err((kind, message)) => op.fail_with(kind, &message, self.bytes),
