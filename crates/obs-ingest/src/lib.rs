@@ -1,6 +1,7 @@
 //! What the embedded backend's stores share: how an ingest went ([`IngestOutcome`],
 //! [`Refusal`]), their caps and counters ([`StoreLimits`], [`StoreStats`]), the server's own
-//! metric samples ([`SelfSample`]), and OTLP/HTTP request decoding and answers (`http`).
+//! metric samples ([`SelfSample`]), OTLP/HTTP request decoding and answers (`http`), and the
+//! timestamp and duration parsing the query APIs share (`time`).
 //!
 //! OWNER: core helper (obs-embedded). The types below are the contract between the stores
 //! and the server; change them only together with every user.
@@ -8,6 +9,7 @@
 use std::time::Duration;
 
 pub mod http;
+pub mod time;
 
 /// What a store made of one export request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
+use obs_ingest::time::{Instant, parse_rfc3339};
 
 use crate::logql::lexer::parse_duration;
 
@@ -125,48 +126,9 @@ pub fn parse_time(raw: &str) -> Result<i64, String> {
         let digits = raw.trim_start_matches('-').len();
         return Ok(if digits <= 10 { n.saturating_mul(1_000_000_000) } else { n });
     }
-    parse_rfc3339(raw).ok_or_else(|| "not a Unix time in seconds or nanoseconds, nor RFC 3339".into())
-}
-
-/// `YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)` in ns.
-fn parse_rfc3339(raw: &str) -> Option<i64> {
-    let b = raw.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| raw.get(r)?.parse::<i64>().ok();
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let mut pos = 19;
-    let mut nanos = 0i64;
-    if b.get(pos) == Some(&b'.') {
-        let digits: String = raw[pos + 1..].chars().take_while(char::is_ascii_digit).collect();
-        pos += 1 + digits.len();
-        let padded = format!("{digits:0<9}");
-        nanos = padded.get(..9)?.parse().ok()?;
-    }
-    let offset = match raw.get(pos..)? {
-        "Z" | "z" => 0,
-        zone if zone.len() == 6 => {
-            let sign = if zone.starts_with('-') { -1 } else { 1 };
-            sign * (zone.get(1..3)?.parse::<i64>().ok()? * 3600 + zone.get(4..6)?.parse::<i64>().ok()? * 60)
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day);
-    let seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset;
-    Some(seconds * 1_000_000_000 + nanos)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    parse_rfc3339(raw)
+        .and_then(Instant::as_nanos)
+        .ok_or_else(|| "not a Unix time in seconds or nanoseconds, nor RFC 3339".into())
 }
 
 #[cfg(test)]

@@ -1,37 +1,15 @@
 //! Durations (`5m`, `1h30m`) and byte sizes (`10KB`, `1MiB`) as LogQL and Loki's parameters
 //! write them.
 
-/// A Go-style duration (`5m`, `1h30m`, `250ms`, `1.5s`) in ns.
+use obs_ingest::time::{compound_duration_ns, long_unit_ns};
+
+/// A Go-style duration (`5m`, `1h30m`, `250ms`, `1.5s`, also `d`, `w`, `y`, optionally negative) in ns.
 pub fn parse_duration(text: &str) -> Option<i64> {
-    let (negative, mut rest) = match text.strip_prefix('-') {
+    let (negative, rest) = match text.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, text),
     };
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = 0f64;
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        let value: f64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            "d" => 86400e9,
-            "w" => 7.0 * 86400e9,
-            "y" => 365.0 * 86400e9,
-            _ => return None,
-        };
-        rest = &rest[unit_len..];
-        total += value * scale;
-    }
-    let ns = total.round() as i64;
+    let ns = compound_duration_ns(rest, long_unit_ns)?.round() as i64;
     Some(if negative { -ns } else { ns })
 }
 

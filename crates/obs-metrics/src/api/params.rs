@@ -1,6 +1,8 @@
 //! Request parameters of the Prometheus API: form/query-string decoding (repeated keys such as
 //! `match[]`), timestamps (unix seconds or RFC 3339) and durations (`15s` or float seconds).
 
+use obs_ingest::time::{Instant, parse_rfc3339};
+
 use crate::promql::QueryError;
 
 /// Decoded `key=value` pairs from a query string and/or a form body, in order.
@@ -61,7 +63,7 @@ pub fn parse_time(raw: &str) -> Option<i64> {
     if let Ok(secs) = raw.parse::<f64>() {
         return (secs.is_finite() && secs.abs() <= MAX_ABS_SECS).then(|| (secs * 1000.0).round() as i64);
     }
-    parse_rfc3339(raw)
+    parse_rfc3339(raw).map(Instant::as_millis)
 }
 
 /// A required timestamp parameter, with Prometheus' message when it is bad.
@@ -78,62 +80,6 @@ pub fn parse_duration_ms(raw: &str) -> Option<i64> {
         return secs.is_finite().then(|| (secs * 1000.0).round() as i64);
     }
     promql_parser::util::parse_duration(raw).ok().map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-/// `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` to unix ms.
-pub fn parse_rfc3339(raw: &str) -> Option<i64> {
-    if !raw.is_ascii() {
-        return None;
-    }
-    let b = raw.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't' | b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| raw.get(r)?.parse::<i64>().ok();
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    let mut rest = &raw[19..];
-    let mut millis = 0i64;
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.chars().take_while(char::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        let padded = format!("{:0<3}", &frac[..digits.min(3)]);
-        millis = padded.parse().ok()?;
-        rest = &frac[digits..];
-    }
-    let offset_min = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6 && matches!(&rest[..1], "+" | "-") && &rest[3..4] == ":" => {
-            let sign = if rest.starts_with('-') { -1 } else { 1 };
-            sign * (rest[1..3].parse::<i64>().ok()? * 60 + rest[4..6].parse::<i64>().ok()?)
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_min * 60;
-    Some(secs * 1000 + millis)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -150,15 +150,7 @@ fn number(src: &str, start: usize) -> Result<(Tok, usize), ParseError> {
     let unit = &src[end..unit_end];
     let bad = || ParseError::at(src, start, format!("syntax error: invalid number {:?}", &src[start..unit_end]));
     if !unit.is_empty() {
-        let scale: f64 = match unit {
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            _ => return Err(bad()),
-        };
+        let scale = obs_ingest::time::go_unit_ns(unit).ok_or_else(bad)?;
         let value: f64 = digits.parse().map_err(|_| bad())?;
         if value < 0.0 {
             return Err(bad());
