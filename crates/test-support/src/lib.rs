@@ -1,12 +1,14 @@
 //! Helpers every test crate shares: where the workspace is, where the third-party tools are
 //! (failing with an install hint when one is missing), free loopback ports, a real embedded
 //! backend process on those ports, a real rotel collector, our binaries run with a time limit,
-//! and polling queries of the backend's APIs.
+//! polling queries of the backend's APIs, and (feature `serve`) an axum router served on loopback.
 
 pub mod embedded;
 pub mod process;
 pub mod query;
 pub mod rotel;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod tools;
 
 use std::path::PathBuf;
@@ -26,4 +28,15 @@ pub fn target_dir() -> PathBuf {
 pub fn free_port() -> anyhow::Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     Ok(listener.local_addr()?.port())
+}
+
+/// Percent-encodes a query-string value (everything but RFC 3986's unreserved characters).
+pub fn enc(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -1,10 +1,13 @@
-//! A real HTTP server around the router on 127.0.0.1:0, and a small HTTP client with timeouts.
+//! A real HTTP server around the router on 127.0.0.1:0 (test-support serves it), and a small HTTP
+//! client with timeouts.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use obs_ingest::StoreLimits;
 use obs_logs::LogStore;
+pub use test_support::enc;
+use test_support::serve::ServedRouter;
 
 /// The router served on a loopback port; stopped on drop.
 pub struct Server {
@@ -12,8 +15,7 @@ pub struct Server {
     pub base: String,
     /// The store behind it.
     pub store: Arc<LogStore>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _served: ServedRouter,
 }
 
 impl Server {
@@ -36,21 +38,8 @@ impl Server {
     }
 
     fn serve(store: Arc<LogStore>, app: axum::Router) -> Server {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener.set_nonblocking(true).expect("nonblocking listener");
-        let base = format!("http://{}", listener.local_addr().expect("local addr"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                });
-                serve.await.expect("serve");
-            });
-        });
-        Server { base, store, stop: Some(stop), thread: Some(thread) }
+        let served = ServedRouter::start(app).expect("serve the router on 127.0.0.1:0");
+        Server { base: served.url(), store, _served: served }
     }
 
     /// A GET; returns (status, content type, body).
@@ -86,17 +75,6 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
@@ -111,17 +89,4 @@ fn answer(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (u16
     let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let body = response.body_mut().read_to_string().expect("response body");
     (status, content_type, body)
-}
-
-/// Percent-encodes a query parameter value.
-pub fn enc(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -1,4 +1,4 @@
-//! Serves the router on 127.0.0.1:0 in a background tokio runtime; HTTP helpers; fixture replay.
+//! Serves the router on 127.0.0.1:0 (test-support's background runtime); HTTP helpers; fixture replay.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -7,6 +7,7 @@ use obs_ingest::StoreLimits;
 use obs_traces::TraceStore;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use serde_json::Value;
+use test_support::serve::ServedRouter;
 
 /// A running API server; stopped on drop.
 pub struct Server {
@@ -14,8 +15,7 @@ pub struct Server {
     pub base: String,
     /// The store behind it.
     pub store: Arc<TraceStore>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _served: ServedRouter,
 }
 
 impl Server {
@@ -29,22 +29,8 @@ impl Server {
         let store = Arc::new(TraceStore::new(limits));
         let router = obs_traces::router(store.clone());
         let router = if prefix.is_empty() { router } else { axum::Router::new().nest(prefix, router) };
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-        listener.set_nonblocking(true).expect("make the listener non-blocking");
-        let port = listener.local_addr().expect("local address").port();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();
-            let rt = rt.expect("start a tokio runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("adopt the listener");
-                let serve = axum::serve(listener, router).with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                });
-                serve.await.expect("serve the API");
-            });
-        });
-        Server { base: format!("http://127.0.0.1:{port}{prefix}"), store, stop: Some(stop), thread: Some(thread) }
+        let served = ServedRouter::start(router).expect("serve the router on 127.0.0.1:0");
+        Server { base: format!("{}{prefix}", served.url()), store, _served: served }
     }
 
     /// GET `path` (with query already encoded) with optional Accept header.
@@ -74,17 +60,6 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
 /// One HTTP answer.
 pub struct Reply {
     /// Status code.
@@ -107,15 +82,7 @@ pub fn roomy() -> StoreLimits {
     StoreLimits { max_items: 100_000, max_bytes: 1 << 28, history: Duration::from_secs(3600) }
 }
 
-/// Percent-encodes a query-string value.
-pub fn enc(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+pub use test_support::enc;
 
 /// The root span's start in the captured request.
 const CAPTURED_START: u64 = 1_795_554_716_052_863_279;
