@@ -5,21 +5,12 @@
 use std::time::Duration;
 
 use obs_ui::{ASSETS, ApiUrls, router};
+use test_support::serve::ServedRouter;
 
-/// Serves the UI router on a free loopback port in a background thread; answers its base URL.
-fn serve() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    listener.set_nonblocking(true).unwrap();
+/// Serves the UI router on a free loopback port; stopped when the answer is dropped.
+fn serve() -> ServedRouter {
     let urls = ApiUrls { otlp_grpc: "http://127.0.0.1:4317".into(), ..ApiUrls::default() };
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, router(urls)).await.unwrap();
-        });
-    });
-    format!("http://{addr}")
+    ServedRouter::start(router(urls)).unwrap()
 }
 
 fn agent() -> ureq::Agent {
@@ -42,7 +33,8 @@ fn get(url: &str) -> (u16, String, String, String) {
 /// Every client-side page path answers the same HTML shell, which loads the app module.
 #[test]
 fn pages_answer_the_html_shell() {
-    let base = serve();
+    let served = serve();
+    let base = served.url();
     for path in ["/", "/traces?service=x", "/trace/0af7651916cd43dd8448eb211c80319c", "/logs", "/metrics?query=up"] {
         let (status, content_type, _, body) = get(&format!("{base}{path}"));
         assert_eq!(status, 200, "{path}");
@@ -54,7 +46,8 @@ fn pages_answer_the_html_shell() {
 /// Every compiled-in asset is served whole with the content type a browser needs for it.
 #[test]
 fn assets_are_served_with_their_content_types() {
-    let base = serve();
+    let served = serve();
+    let base = served.url();
     for asset in ASSETS {
         let (status, content_type, _, body) = get(&format!("{base}/assets/{}", asset.path));
         assert_eq!(status, 200, "{}", asset.path);
@@ -72,7 +65,8 @@ fn assets_are_served_with_their_content_types() {
 /// Unknown paths and unknown assets answer 404 (the router has no fallback, so it merges with the API routers).
 #[test]
 fn unknown_paths_are_404() {
-    let base = serve();
+    let served = serve();
+    let base = served.url();
     assert_eq!(get(&format!("{base}/nope")).0, 404);
     assert_eq!(get(&format!("{base}/trace/a/b")).0, 404);
     let (status, _, _, body) = get(&format!("{base}/assets/js/missing.js"));
@@ -83,7 +77,8 @@ fn unknown_paths_are_404() {
 /// The home page's endpoints come from the `ApiUrls` the server was built with.
 #[test]
 fn config_serves_the_api_urls() {
-    let base = serve();
+    let served = serve();
+    let base = served.url();
     let (status, content_type, _, body) = get(&format!("{base}/ui/config.json"));
     assert_eq!(status, 200);
     assert_eq!(content_type, "application/json");
@@ -94,7 +89,8 @@ fn config_serves_the_api_urls() {
 /// A Grafana Explore link carrying a trace id redirects to the trace view.
 #[test]
 fn explore_links_redirect_to_the_trace() {
-    let base = serve();
+    let served = serve();
+    let base = served.url();
     let left =
         r#"{"datasource":"tempo","queries":[{"queryType":"traceql","query":"af7651916cd43dd8448eb211c80319c"}]}"#;
     let mut encoded = String::new();

@@ -21,6 +21,7 @@ use anyhow::{Result, bail};
 use obs_stack::ports;
 use serde_json::Value;
 use test_support::embedded::EmbeddedServer;
+pub use test_support::enc;
 
 /// One HTTP answer, read whole.
 pub struct Answer {
@@ -96,15 +97,4 @@ pub fn poll<T>(what: &str, timeout: Duration, mut probe: impl FnMut() -> Result<
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-/// Percent-encodes a query parameter value.
-pub fn enc(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

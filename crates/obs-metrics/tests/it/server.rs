@@ -7,10 +7,11 @@ use std::time::Duration;
 use obs_ingest::{SelfSample, SelfSamples, StoreLimits};
 use obs_metrics::MetricStore;
 use serde_json::Value;
+use test_support::serve::ServedRouter;
 
-/// A store with both routers served on loopback; stopped when dropped (the runtime goes).
+/// A store with both routers served on loopback; stopped when dropped.
 pub struct TestServer {
-    _rt: tokio::runtime::Runtime,
+    _served: (ServedRouter, ServedRouter),
     /// The store behind both routers.
     pub store: Arc<MetricStore>,
     /// The Prometheus API address.
@@ -35,22 +36,15 @@ pub fn own_samples() -> SelfSamples {
 impl TestServer {
     /// Starts both routers on free loopback ports.
     pub fn start() -> Self {
-        let rt = tokio::runtime::Runtime::new().unwrap();
         let limits = StoreLimits { max_items: 10_000, max_bytes: 64 << 20, history: Duration::from_secs(3600) };
         let store = Arc::new(MetricStore::new(limits));
         let api_router = obs_metrics::router(store.clone(), own_samples());
         let app =
             axum::Router::new().merge(api_router.clone()).nest("/api/datasources/proxy/uid/prometheus", api_router);
         let exposition = obs_metrics::exposition_router(store.clone(), own_samples());
-        let (api, metrics) = rt.block_on(async {
-            let a = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let m = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addrs = (a.local_addr().unwrap(), m.local_addr().unwrap());
-            tokio::spawn(async move { axum::serve(a, app).await });
-            tokio::spawn(async move { axum::serve(m, exposition).await });
-            addrs
-        });
-        Self { _rt: rt, store, api, metrics }
+        let served = (ServedRouter::start(app).unwrap(), ServedRouter::start(exposition).unwrap());
+        let (api, metrics) = (served.0.addr, served.1.addr);
+        Self { _served: served, store, api, metrics }
     }
 }
 
