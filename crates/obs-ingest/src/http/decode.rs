@@ -115,8 +115,9 @@ fn decode_json<S: OtlpSignal>(body: &[u8]) -> Result<S, String> {
 }
 
 /// Whether the body's top-level field is spelled in snake_case (`resource_spans`, ...).
+/// A vectorised substring search: this runs over every JSON body.
 fn uses_snake_case(body: &[u8]) -> bool {
-    body.windows(10).any(|w| w == b"\"resource_")
+    memchr::memmem::find(body, b"\"resource_").is_some()
 }
 
 /// Rewrites every object key from snake_case to lowerCamelCase. Attribute names are values
