@@ -9,7 +9,11 @@ use prost::Message;
 use super::keycache::KeyCache;
 use super::{Inner, SEGMENT, Segment, SpanRec};
 use crate::codec::{ValRef, put_attr, put_head, put_varint};
+use crate::hash::{FxBuild, FxMap};
 use crate::intern::EMPTY;
+
+/// Trace slots already looked up in this request, by trace id.
+type SeenTraces = FxMap<[u8; 16], u32>;
 
 /// Bytes accounted per span besides its byte record and postings.
 pub const SPAN_FIXED: u64 = std::mem::size_of::<SpanRec>() as u64;
@@ -66,11 +70,12 @@ impl Inner {
         }
         let mut outcome = IngestOutcome::default();
         let mut keys = KeyCache::default();
+        let mut seen = SeenTraces::with_capacity_and_hasher(64, FxBuild);
         for rs in &req.resource_spans {
             for ss in &rs.scope_spans {
                 let group = self.groups.acquire(rs, ss);
                 for span in &ss.spans {
-                    self.ingest_span(group, span, limits, &mut outcome, &mut keys);
+                    self.ingest_span(group, span, limits, &mut outcome, &mut keys, &mut seen);
                 }
                 self.groups.unpin(group);
             }
@@ -87,6 +92,7 @@ impl Inner {
         limits: &StoreLimits,
         outcome: &mut IngestOutcome,
         keys: &mut KeyCache<'r>,
+        seen: &mut SeenTraces,
     ) {
         let (trace_id, span_id) = match validate(span) {
             Ok(ids) => ids,
@@ -100,30 +106,40 @@ impl Inner {
             }
         };
         outcome.accepted += 1;
-        if self.is_duplicate(&trace_id, &span_id) {
+        let known = self.trace_slot(&trace_id, seen);
+        if self.is_duplicate(known, &span_id) {
             return;
         }
         self.make_room(limits, 1);
         if self.next_seq >= u32::MAX - SEGMENT {
             self.rebase();
         }
-        self.append(group, trace_id, span_id, span, keys);
+        let known = known.filter(|&slot| self.traces.holds(slot, &trace_id));
+        let trace = known.unwrap_or_else(|| self.traces.find_or_insert(&trace_id));
+        seen.insert(trace_id, trace);
+        self.append(group, trace, span_id, span, keys);
         self.counters.ingested += 1;
     }
 
-    fn is_duplicate(&self, trace_id: &[u8; 16], span_id: &[u8; 8]) -> bool {
-        let Some(entry) = self.traces.find(trace_id).and_then(|slot| self.traces.get(slot)) else { return false };
+    /// The stored trace's slot, remembered for the request: its spans arrive interleaved with
+    /// other traces', and the request-local table spares most lookups in the big one.
+    fn trace_slot(&self, trace_id: &[u8; 16], seen: &mut SeenTraces) -> Option<u32> {
+        if let Some(&slot) = seen.get(trace_id)
+            && self.traces.holds(slot, trace_id)
+        {
+            return Some(slot);
+        }
+        let slot = self.traces.find(trace_id)?;
+        seen.insert(*trace_id, slot);
+        Some(slot)
+    }
+
+    fn is_duplicate(&self, slot: Option<u32>, span_id: &[u8; 8]) -> bool {
+        let Some(entry) = slot.and_then(|slot| self.traces.get(slot)) else { return false };
         entry.spans.as_slice().iter().any(|&seq| self.span(seq).is_some_and(|(rec, _)| &rec.span_id == span_id))
     }
 
-    fn append<'r>(
-        &mut self,
-        group: u32,
-        trace_id: [u8; 16],
-        span_id: [u8; 8],
-        span: &'r Span,
-        keys: &mut KeyCache<'r>,
-    ) {
+    fn append<'r>(&mut self, group: u32, trace: u32, span_id: [u8; 8], span: &'r Span, keys: &mut KeyCache<'r>) {
         let seq = self.next_seq;
         if self.segments.back().is_none_or(|s| s.spans.len() as u32 >= SEGMENT) {
             if let Some(full) = self.segments.back_mut() {
@@ -175,7 +191,6 @@ impl Inner {
         }
         let blob_len = (seg.blob.len() - blob_off) as u32;
         let end = span.end_time_unix_nano.max(span.start_time_unix_nano);
-        let trace = self.traces.find_or_insert(&trace_id);
         seg.spans.push(SpanRec {
             start: span.start_time_unix_nano,
             duration: end - span.start_time_unix_nano,

@@ -118,3 +118,39 @@ fn keys_survive_mid_request_eviction() {
     assert_eq!(store.read(|inner| inner.strings.lookup("only.old")), None);
     assert_eq!(store.stats().evicted, 4);
 }
+
+/// Pins the request-local trace memo: interleaved traces, a span repeated inside one request, and
+/// a remembered trace whose spans are all evicted mid-request (its slot freed) still land in the
+/// right trace, each span once.
+#[test]
+fn interleaved_traces_and_evicted_memo() {
+    let big = |t: u32, id: u32, parent: u32| {
+        span(t, id, parent, "op", 0, vec![kv("payload", s(&format!("{t}-{id}-{}", "x".repeat(4000))))])
+    };
+    let trial = TraceStore::new(limits(100, 1 << 30));
+    trial.ingest(request("svc", vec![big(7, 1, 0), big(8, 1, 0), big(7, 2, 1)])).unwrap();
+    let store = TraceStore::new(limits(100, trial.stats().bytes + 1000));
+    let spans = vec![
+        big(1, 1, 0),
+        big(2, 1, 0),
+        big(1, 2, 1),
+        big(1, 2, 1),
+        big(3, 1, 0),
+        big(4, 1, 0),
+        big(5, 1, 0),
+        big(1, 3, 1),
+    ];
+    let outcome = store.ingest(request("svc", spans)).unwrap();
+    assert_eq!((outcome.accepted, outcome.rejected), (8, 0));
+    let ids = |t: u32| -> Vec<u8> {
+        store.trace(&trace_id(t)).map_or_else(Vec::new, |data| {
+            let spans = data.resource_spans.iter().flat_map(|rs| &rs.scope_spans).flat_map(|ss| &ss.spans);
+            spans.map(|s| s.span_id[7]).collect()
+        })
+    };
+    assert_eq!(ids(1), [3], "trace 1 was evicted whole mid-request, then started anew");
+    assert_eq!((ids(2), ids(3)), (vec![], vec![]));
+    assert_eq!((ids(4), ids(5)), (vec![1], vec![1]));
+    let stats = store.stats();
+    assert_eq!((stats.items, stats.evicted), (3, 4), "{stats:?}");
+}

@@ -36,6 +36,11 @@ impl Traces {
         self.table.find(hash_of(id), |&s| &slots[s as usize].id == id).copied()
     }
 
+    /// Whether `slot` still holds the trace `id` (a remembered slot may have been freed and reused).
+    pub fn holds(&self, slot: u32, id: &[u8; 16]) -> bool {
+        self.slots.get(slot as usize).is_some_and(|e| &e.id == id && !e.spans.is_empty())
+    }
+
     /// The slot of a trace id, creating an empty entry if needed.
     pub fn find_or_insert(&mut self, id: &[u8; 16]) -> u32 {
         if let Some(slot) = self.find(id) {
