@@ -49,7 +49,9 @@ impl Interner {
 
     /// The id of `text`, adding it if needed; takes one reference.
     pub fn intern(&mut self, text: &str) -> u32 {
-        if let Some(id) = self.lookup(text) {
+        let hash = hash_of(text);
+        let entries = &self.entries;
+        if let Some(&id) = self.table.find(hash, |&id| &*entries[id as usize].text == text) {
             self.entries[id as usize].refs += 1;
             return id;
         }
@@ -66,7 +68,7 @@ impl Interner {
             }
         };
         let entries = &self.entries;
-        self.table.insert_unique(hash_of(text), id, |&i| hash_of(&*entries[i as usize].text));
+        self.table.insert_unique(hash, id, |&i| hash_of(&*entries[i as usize].text));
         id
     }
 

@@ -136,7 +136,7 @@ impl Inner {
 
     fn is_duplicate(&self, slot: Option<u32>, span_id: &[u8; 8]) -> bool {
         let Some(entry) = slot.and_then(|slot| self.traces.get(slot)) else { return false };
-        entry.spans.as_slice().iter().any(|&seq| self.span(seq).is_some_and(|(rec, _)| &rec.span_id == span_id))
+        entry.spans.as_slice().iter().any(|&seq| self.rec(seq).is_some_and(|rec| &rec.span_id == span_id))
     }
 
     fn append<'r>(&mut self, group: u32, trace: u32, span_id: [u8; 8], span: &'r Span, keys: &mut KeyCache<'r>) {

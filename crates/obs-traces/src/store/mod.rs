@@ -129,14 +129,23 @@ pub struct Inner {
 impl Inner {
     /// The span with this sequence number, if it is still stored.
     pub fn span(&self, seq: u32) -> Option<(&SpanRec, Record<'_>)> {
+        let (seg, rec) = self.locate(seq)?;
+        let blob = seg.blob.get(rec.blob_range())?;
+        Some((rec, Record::parse(blob)))
+    }
+
+    /// The fixed part of a stored span alone (no byte record parsed).
+    pub fn rec(&self, seq: u32) -> Option<&SpanRec> {
+        self.locate(seq).map(|(_, rec)| rec)
+    }
+
+    fn locate(&self, seq: u32) -> Option<(&Segment, &SpanRec)> {
         if seq < self.live_from || seq >= self.next_seq {
             return None;
         }
         let idx = seq - self.first_seq;
         let seg = self.segments.get((idx / SEGMENT) as usize)?;
-        let rec = seg.spans.get((idx % SEGMENT) as usize)?;
-        let blob = seg.blob.get(rec.blob_range())?;
-        Some((rec, Record::parse(blob)))
+        Some((seg, seg.spans.get((idx % SEGMENT) as usize)?))
     }
 
     /// Every stored span, newest first, walking the segments directly (full scans).
