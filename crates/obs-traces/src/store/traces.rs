@@ -17,13 +17,19 @@ pub struct TraceEntry {
     pub end: u64,
 }
 
+/// The part of a hash kept beside each slot in the table.
+fn tag_of(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
 /// Bytes one trace entry costs besides its span list (slot, table entry).
 const TRACE_OVERHEAD: usize = 80;
 
 /// Trace id to [`TraceEntry`].
 #[derive(Default)]
 pub struct Traces {
-    table: HashTable<u32>,
+    /// `(slot, high half of the id's hash)`: probes compare the tag before touching a slot.
+    table: HashTable<(u32, u32)>,
     slots: Vec<TraceEntry>,
     free: Vec<u32>,
     bytes: usize,
@@ -33,7 +39,8 @@ impl Traces {
     /// The slot of a trace id.
     pub fn find(&self, id: &[u8; 16]) -> Option<u32> {
         let slots = &self.slots;
-        self.table.find(hash_of(id), |&s| &slots[s as usize].id == id).copied()
+        let hash = hash_of(id);
+        self.table.find(hash, |&(s, tag)| tag == tag_of(hash) && &slots[s as usize].id == id).map(|&(s, _)| s)
     }
 
     /// Whether `slot` still holds the trace `id` (a remembered slot may have been freed and reused).
@@ -59,7 +66,8 @@ impl Traces {
             }
         };
         let slots = &self.slots;
-        self.table.insert_unique(hash_of(id), slot, |&s| hash_of(&slots[s as usize].id));
+        let hash = hash_of(id);
+        self.table.insert_unique(hash, (slot, tag_of(hash)), |&(s, _)| hash_of(&slots[s as usize].id));
         slot
     }
 
@@ -89,7 +97,7 @@ impl Traces {
             return;
         }
         let id = entry.id;
-        if let Ok(found) = self.table.find_entry(hash_of(&id), |&s| s == slot) {
+        if let Ok(found) = self.table.find_entry(hash_of(&id), |&(s, _)| s == slot) {
             found.remove();
         }
         self.bytes = self.bytes.saturating_sub(TRACE_OVERHEAD);
