@@ -21,23 +21,25 @@ impl Inner {
     /// Removes the oldest span and its index entries.
     fn evict_oldest(&mut self) {
         let seq = self.live_from;
+        let mut ids = std::mem::take(&mut self.evict_ids);
         let Some((rec, record)) = self.span(seq) else {
+            self.evict_ids = ids;
             self.live_from = self.live_from.saturating_add(1).min(self.next_seq);
             return;
         };
         let rec = *rec;
         let mut postings = 3u64;
         let mut event_keys = Vec::new();
-        // Collect first: the record borrows the segment while the dictionary is updated.
-        let attrs: Vec<(u32, ValRef<'_>)> = record.attrs().collect();
+        // Collect first (into a buffer reused across evictions): the record borrows the segment
+        // while the dictionary is updated.
+        ids.clear();
+        ids.extend(record.attrs().map(|(k, v)| (k, if let ValRef::Str(id) = v { Some(id) } else { None })));
         if !record.extras.is_empty()
             && let Ok(extras) = Span::decode(record.extras)
         {
             event_keys.extend(extras.events.into_iter().flat_map(|e| e.attributes).map(|kv| kv.key));
         }
-        let ids: Vec<(u32, Option<u32>)> =
-            attrs.iter().map(|(k, v)| (*k, if let ValRef::Str(id) = v { Some(*id) } else { None })).collect();
-        for (key, value) in ids {
+        for &(key, value) in &ids {
             self.strings.release(key);
             if let Some(id) = value {
                 self.strings.unpost(id, seq);
@@ -53,6 +55,7 @@ impl Inner {
                 }
             }
         }
+        self.evict_ids = ids;
         self.strings.unpost(rec.name, seq);
         self.strings.release(rec.name);
         self.strings.release(rec.status_msg);

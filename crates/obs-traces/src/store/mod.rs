@@ -124,6 +124,8 @@ pub struct Inner {
     pub counters: Counters,
     /// Event attribute keys with their use counts (for tag listings).
     pub event_keys: FxMap<String, u32>,
+    /// Scratch for eviction: `(key id, string value id)` of the span being evicted.
+    evict_ids: Vec<(u32, Option<u32>)>,
 }
 
 impl Inner {
