@@ -19,7 +19,6 @@
 //! `keep`, `pattern`, `regexp`, parser parameters) is refused with a 400 naming it.
 
 pub mod api;
-pub mod hash;
 pub mod ingest;
 pub mod labels;
 pub mod level;

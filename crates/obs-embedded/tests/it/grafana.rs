@@ -1,5 +1,5 @@
 //! Grafana's three datasources (Tempo, Loki, Prometheus) pointed at the embedded server: every
-//! request they make, as `../shared/api/wire-facts.md` §2.4, §3.5 and §4.3 record them (paths,
+//! request they make, as our wire-facts reference (§2.4, §3.5, §4.3) records them (paths,
 //! parameters, headers, form bodies), replayed against the real process fed with real OTLP, and
 //! every answer checked for the keys, types and content types Grafana parses.
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::hash::FastMap;
+use rustc_hash::FxHashMap as FastMap;
 
 /// A symbol: the index of an interned string.
 pub type Sym = u32;

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 
 use obs_ingest::{StoreLimits, StoreStats};
 
-use crate::hash::FastMap;
+use rustc_hash::FxHashMap as FastMap;
 
 pub use intern::{Interner, Sym};
 pub use segment::{Decoded, Segment};

@@ -4,9 +4,9 @@
 //! label text of every record.
 
 use super::view::{Builtin, Field, View};
-use crate::hash::FastMap;
 use crate::store::codec::StoredValue;
 use crate::store::{Inner, Sym};
+use rustc_hash::FxHashMap as FastMap;
 
 /// Most attribute-valued grouping labels a memo key holds.
 const MAX_ATTRS: usize = 2;

@@ -8,10 +8,10 @@ use super::parsers::ERROR_LABEL;
 use super::pipeline::{Extracted, Parsed, Pipeline, with_value};
 use super::view::{Field, View};
 use super::{Grid, MAX_SERIES, Series};
-use crate::hash::FastMap;
 use crate::logql::QueryError;
 use crate::logql::ast::{LogExpr, RangeFn};
 use crate::store::Inner;
+use rustc_hash::FxHashMap as FastMap;
 
 /// Which labels identify a series.
 #[derive(Debug, Clone, Copy)]
