@@ -24,7 +24,12 @@ use clap::{Parser, Subcommand};
 
 /// Local observability for Peak_Trade: traces, logs and metrics with one command.
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about = "Local observability for Peak_Trade: traces, logs and metrics with one command")]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    version,
+    about = "Local observability for Peak_Trade: traces, logs and metrics with one command"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
