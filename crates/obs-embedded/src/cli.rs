@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 use obs_stack::env::{
     OBS_MAX_LOG_BYTES, OBS_MAX_LOG_RECORDS, OBS_MAX_REQUEST_BYTES, OBS_MAX_SERIES, OBS_MAX_SPANS, OBS_MAX_TRACE_BYTES,
     OBS_METRICS_HISTORY,

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 
 /// Caps of all three stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use std::sync::Weak;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use obs_ingest::{SelfSample, SelfSamples, StoreStats};
+use obs_contract::{SelfSample, SelfSamples, StoreStats};
 
 use crate::state::{AppState, SharedState};
 

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 use obs_logs::LogStore;
 use obs_logs::logql::ast::Query;
 use obs_logs::logql::eval::logs::{LogParams, select};

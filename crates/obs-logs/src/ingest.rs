@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use obs_ingest::IngestOutcome;
+use obs_contract::IngestOutcome;
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use opentelemetry_proto::tonic::logs::v1::LogRecord;

@@ -28,7 +28,7 @@ pub mod volume;
 
 use std::sync::Arc;
 
-use obs_ingest::{IngestOutcome, Refusal, StoreLimits, StoreStats};
+use obs_contract::{IngestOutcome, Refusal, StoreLimits, StoreStats};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use parking_lot::RwLock;
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
-use obs_ingest::{SelfSamples, StoreLimits};
+use obs_contract::{SelfSamples, StoreLimits};
 use obs_metrics::MetricStore;
 use obs_metrics::promql::{instant_query, range_query};
 use obs_metrics::view::StoreView;

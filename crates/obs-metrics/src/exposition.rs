@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use obs_ingest::{SelfSample, SelfSamples};
+use obs_contract::{SelfSample, SelfSamples};
 
 use crate::format::go_g;
 use crate::store::{Latest, MetricStore, now_ms};

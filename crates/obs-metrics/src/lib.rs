@@ -22,12 +22,12 @@ pub use store::MetricStore;
 
 /// The Prometheus-compatible query API on the Prometheus port; the server's own samples are
 /// queryable alongside the stored series.
-pub fn router(store: Arc<MetricStore>, own: obs_ingest::SelfSamples) -> axum::Router {
+pub fn router(store: Arc<MetricStore>, own: obs_contract::SelfSamples) -> axum::Router {
     api::router(store, own)
 }
 
 /// The collector-style `/metrics` exposition on the collector-metrics port: every stored
 /// series plus the server's own samples.
-pub fn exposition_router(store: Arc<MetricStore>, own: obs_ingest::SelfSamples) -> axum::Router {
+pub fn exposition_router(store: Arc<MetricStore>, own: obs_contract::SelfSamples) -> axum::Router {
     exposition::router(store, own)
 }

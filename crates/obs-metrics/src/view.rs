@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use obs_ingest::SelfSamples;
+use obs_contract::SelfSamples;
 
 use crate::store::{Labels, MetricStore, SeriesData, now_ms};
 

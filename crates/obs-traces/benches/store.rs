@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 use obs_traces::TraceStore;
 use obs_traces::search::{Request, legacy_query, run};
 use obs_traces::traceql::parse;

@@ -16,7 +16,7 @@ pub mod traceql;
 
 use std::sync::Arc;
 
-use obs_ingest::{IngestOutcome, Refusal, StoreLimits, StoreStats};
+use obs_contract::{IngestOutcome, Refusal, StoreLimits, StoreStats};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::trace::v1::TracesData;
 use parking_lot::RwLock;

@@ -2,8 +2,8 @@
 //! at the request limit). A refusal is `UNAVAILABLE` with RetryInfo, which exporters retry; rejected items
 //! are a partial success.
 
-use obs_ingest::Refusal;
-use obs_ingest::http::HttpError;
+use obs_contract::Refusal;
+use obs_contract::http::HttpError;
 use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{LogsService, LogsServiceServer};
 use opentelemetry_proto::tonic::collector::logs::v1::{ExportLogsServiceRequest, ExportLogsServiceResponse};
 use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{

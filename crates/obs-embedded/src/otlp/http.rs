@@ -1,5 +1,5 @@
 //! OTLP/HTTP on :4318: `POST /v1/traces`, `/v1/logs`, `/v1/metrics`, decoded and answered by
-//! `obs_ingest::http`, counted by outcome.
+//! `obs_contract::http`, counted by outcome.
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -26,7 +26,7 @@ pub fn router(state: SharedState) -> Router {
 async fn export<S: Routed>(State(state): State<SharedState>, request: Request) -> Response {
     let limit = state.config.limits.max_request_bytes;
     let mut seen = None;
-    let response = obs_ingest::http::handle::<S>(request, limit, |req| {
+    let response = obs_contract::http::handle::<S>(request, limit, |req| {
         let result = ingest(&state, req);
         seen = Some(outcome_of(&result));
         result

@@ -6,8 +6,8 @@ pub mod grpc;
 pub mod http;
 pub mod retry;
 
-use obs_ingest::http::OtlpSignal;
-use obs_ingest::{IngestOutcome, Refusal};
+use obs_contract::http::OtlpSignal;
+use obs_contract::{IngestOutcome, Refusal};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;

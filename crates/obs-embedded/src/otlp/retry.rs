@@ -6,7 +6,7 @@ use prost::Message;
 use tonic::{Code, Status};
 
 /// Seconds a refused gRPC client should wait (same as the HTTP `Retry-After`).
-pub const RETRY_DELAY_SECONDS: i64 = obs_ingest::http::RETRY_AFTER_SECONDS as i64;
+pub const RETRY_DELAY_SECONDS: i64 = obs_contract::http::RETRY_AFTER_SECONDS as i64;
 
 /// `google.rpc.Status` with its details, the payload of `grpc-status-details-bin`.
 #[derive(Clone, PartialEq, Message)]

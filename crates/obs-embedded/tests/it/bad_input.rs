@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use obs_ingest::http::RpcStatus;
+use obs_contract::http::RpcStatus;
 use obs_stack::ports;
 use prost::Message;
 use test_support::embedded::EmbeddedServer;

@@ -90,7 +90,7 @@ fn request_larger_than_the_store_is_503() {
     let spans = (1..=11u8).map(|n| span(trace_id(1, n), [n; 8], "too-many")).collect();
     let answer = post(&url, &protobuf, &traces("caps", spans).encode_to_vec());
     assert_eq!((answer.status, answer.header("retry-after")), (503, Some("1")));
-    let rpc = obs_ingest::http::RpcStatus::decode(&answer.body[..]).unwrap();
+    let rpc = obs_contract::http::RpcStatus::decode(&answer.body[..]).unwrap();
     assert_eq!(rpc.code, 14);
     assert!(rpc.message.starts_with("the traces store is full and cannot take this request"), "{}", rpc.message);
     let stores = &status(&server)["stores"]["traces"];

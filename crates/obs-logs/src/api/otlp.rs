@@ -1,4 +1,4 @@
-//! `POST /otlp/v1/logs`, Loki's own OTLP receiver: decoded by obs-ingest's OTLP/HTTP helper,
+//! `POST /otlp/v1/logs`, Loki's own OTLP receiver: decoded by obs-contract's OTLP/HTTP helper,
 //! answered `204` with an empty body on success as Loki does (errors as the OTLP spec says).
 
 use std::sync::Arc;
@@ -7,7 +7,7 @@ use axum::Extension;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use obs_ingest::http::{self, Format, HttpError};
+use obs_contract::http::{self, Format, HttpError};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 
 use super::BodyLimit;

@@ -3,7 +3,7 @@
 
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
-use obs_ingest::time::{Instant, parse_rfc3339};
+use obs_contract::time::{Instant, parse_rfc3339};
 
 use crate::logql::lexer::parse_duration;
 

@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use obs_ingest::http::HttpError;
+use obs_contract::http::HttpError;
 use serde::Deserialize;
 
 use super::render::{self, ApiError};
@@ -65,7 +65,7 @@ pub async fn push(
 
 /// 413 naming the limit and the setting that raises it.
 fn too_large(limit: usize) -> ApiError {
-    let msg = match obs_ingest::http::too_large(limit) {
+    let msg = match obs_contract::http::too_large(limit) {
         HttpError::PayloadTooLarge(msg) => msg,
         _ => format!("push body is larger than {limit} bytes; send smaller batches"),
     };

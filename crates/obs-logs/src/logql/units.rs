@@ -1,7 +1,7 @@
 //! Durations (`5m`, `1h30m`) and byte sizes (`10KB`, `1MiB`) as LogQL and Loki's parameters
 //! write them.
 
-use obs_ingest::time::{compound_duration_ns, long_unit_ns};
+use obs_contract::time::{compound_duration_ns, long_unit_ns};
 
 /// A Go-style duration (`5m`, `1h30m`, `250ms`, `1.5s`, also `d`, `w`, `y`, optionally negative) in ns.
 pub fn parse_duration(text: &str) -> Option<i64> {

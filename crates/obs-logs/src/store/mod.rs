@@ -8,7 +8,7 @@ mod write;
 
 use std::collections::VecDeque;
 
-use obs_ingest::{StoreLimits, StoreStats};
+use obs_contract::{StoreLimits, StoreStats};
 
 use rustc_hash::FxHashMap as FastMap;
 

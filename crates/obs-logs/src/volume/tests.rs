@@ -1,7 +1,7 @@
 //! Volume unit tests: grouping by the selector's names, by target labels and by label name,
 //! ordering and the limit, and bucket edges.
 
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 
 use super::{Bucket, VolumeQuery, volumes};
 use crate::level::Level;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value::Value};
 use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 use obs_logs::LogStore;
 pub use test_support::enc;
 use test_support::serve::ServedRouter;

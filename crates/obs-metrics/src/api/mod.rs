@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use obs_ingest::SelfSamples;
+use obs_contract::SelfSamples;
 use serde_json::{Value as Json, json};
 
 use crate::promql::QueryError;

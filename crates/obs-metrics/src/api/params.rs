@@ -1,7 +1,7 @@
 //! Request parameters of the Prometheus API: form/query-string decoding (repeated keys such as
 //! `match[]`), timestamps (unix seconds or RFC 3339) and durations (`15s` or float seconds).
 
-use obs_ingest::time::{Instant, parse_rfc3339};
+use obs_contract::time::{Instant, parse_rfc3339};
 
 use crate::promql::QueryError;
 

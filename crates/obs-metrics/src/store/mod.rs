@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use obs_ingest::{IngestOutcome, Refusal, StoreLimits, StoreStats};
+use obs_contract::{IngestOutcome, Refusal, StoreLimits, StoreStats};
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use parking_lot::RwLock;
 

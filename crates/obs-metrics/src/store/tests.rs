@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 use opentelemetry_proto::tonic::metrics::v1::{ExponentialHistogram, Metric, metric::Data};
 
 use super::*;

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use obs_ingest::{SelfSample, SelfSamples, StoreLimits};
+use obs_contract::{SelfSample, SelfSamples, StoreLimits};
 use obs_metrics::MetricStore;
 use serde_json::Value;
 use test_support::serve::ServedRouter;

@@ -1,6 +1,6 @@
 //! Go-style durations (`100ms`, `1.5s`, `1m30s`) for `minDuration` and `maxDuration`.
 
-use obs_ingest::time::{compound_duration_ns, go_unit_ns};
+use obs_contract::time::{compound_duration_ns, go_unit_ns};
 
 /// Nanoseconds of a Go duration string.
 pub fn parse(text: &str) -> Result<u64, String> {

@@ -1,7 +1,7 @@
 //! Search semantics over a small store: operators, scopes, spanset combinations, limits, order.
 #![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 
 use super::{Request, legacy_query, run};

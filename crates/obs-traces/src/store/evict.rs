@@ -2,7 +2,7 @@
 //! is under both caps; their index entries go with them and a segment's memory is released once
 //! all of its spans are gone. A trace whose oldest spans were evicted keeps its newer ones.
 
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 use opentelemetry_proto::tonic::trace::v1::Span;
 use prost::Message;
 

@@ -1,6 +1,6 @@
 //! Ingest: validation, duplicate detection and appending spans with their index entries.
 
-use obs_ingest::{IngestOutcome, Refusal, StoreLimits};
+use obs_contract::{IngestOutcome, Refusal, StoreLimits};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use opentelemetry_proto::tonic::trace::v1::Span;

@@ -1,7 +1,7 @@
 //! Store behaviour: duplicates, invalid spans, caps and eviction, index cleanup.
 #![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
-use obs_ingest::{Refusal, StoreLimits};
+use obs_contract::{Refusal, StoreLimits};
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 
 use crate::TraceStore;

@@ -150,7 +150,7 @@ fn number(src: &str, start: usize) -> Result<(Tok, usize), ParseError> {
     let unit = &src[end..unit_end];
     let bad = || ParseError::at(src, start, format!("syntax error: invalid number {:?}", &src[start..unit_end]));
     if !unit.is_empty() {
-        let scale = obs_ingest::time::go_unit_ns(unit).ok_or_else(bad)?;
+        let scale = obs_contract::time::go_unit_ns(unit).ok_or_else(bad)?;
         let value: f64 = digits.parse().map_err(|_| bad())?;
         if value < 0.0 {
             return Err(bad());

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use obs_ingest::StoreLimits;
+use obs_contract::StoreLimits;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 
 use crate::support::{Server, enc, replayed_request};

@@ -5,7 +5,7 @@
 //! A route calls [`handle`] with the whole request, its size limit and the store's ingest:
 //! ```text
 //! async fn export(State(store): State<Arc<LogStore>>, req: axum::extract::Request) -> Response {
-//!     obs_ingest::http::handle(req, limit, |r: ExportLogsServiceRequest| store.ingest(r)).await
+//!     obs_contract::http::handle(req, limit, |r: ExportLogsServiceRequest| store.ingest(r)).await
 //! }
 //! ```
 
