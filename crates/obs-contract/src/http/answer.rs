@@ -22,12 +22,18 @@ pub struct RpcStatus {
 }
 
 impl HttpError {
+    /// The gRPC status code of the same error.
+    pub fn grpc_code(&self) -> i32 {
+        self.rpc_code()
+    }
+
     /// The HTTP status code the OTLP specification gives this error.
     pub fn status(&self) -> StatusCode {
         match self {
             HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
             HttpError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            HttpError::Refused { refusal: Refusal::TooLarge(_), .. } => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::Refused { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -39,6 +45,9 @@ impl HttpError {
             HttpError::Refused { signal, refusal: Refusal::Full(why) } => {
                 format!("the {signal} store is full and cannot take this request ({why}); retry later")
             }
+            HttpError::Refused { signal, refusal: Refusal::TooLarge(why) } => {
+                format!("the {signal} store can never take this request ({why}); do not retry it")
+            }
             HttpError::Refused { refusal: Refusal::ShuttingDown, .. } => {
                 "the server is shutting down; retry once it is back".to_string()
             }
@@ -48,7 +57,7 @@ impl HttpError {
     fn rpc_code(&self) -> i32 {
         match self {
             HttpError::BadRequest(_) | HttpError::UnsupportedMediaType(_) => 3,
-            HttpError::PayloadTooLarge(_) => 8,
+            HttpError::PayloadTooLarge(_) | HttpError::Refused { refusal: Refusal::TooLarge(_), .. } => 8,
             HttpError::Refused { .. } => 14,
         }
     }
@@ -59,7 +68,7 @@ pub fn error_response(format: Format, err: &HttpError) -> Response {
     let status = RpcStatus { code: err.rpc_code(), message: err.message() };
     let mut response = encoded(format, &status);
     *response.status_mut() = err.status();
-    if matches!(err, HttpError::Refused { .. }) {
+    if matches!(err, HttpError::Refused { refusal, .. } if refusal.is_retryable()) {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
     }
     response
