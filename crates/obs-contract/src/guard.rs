@@ -16,11 +16,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// Variable naming extra `Host` names to accept (comma-separated), for a reverse proxy.
-pub const OBS_ALLOWED_HOSTS: &str = "OBS_ALLOWED_HOSTS";
-/// Variable naming browser origins allowed to call the APIs (comma-separated, like the
-/// collector's `cors.allowed_origins`; `*` allows any).
-pub const OBS_ALLOWED_ORIGINS: &str = "OBS_ALLOWED_ORIGINS";
+pub use obs_stack::env::{OBS_ALLOWED_HOSTS, OBS_ALLOWED_ORIGINS};
 
 /// Who may talk to the server.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,21 +30,15 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// The guard for `bind` with the allowed hosts and origins read from their variables.
-    pub fn from_env(bind: &str) -> Self {
-        let list = |var: &str| {
-            std::env::var(var)
-                .unwrap_or_default()
-                .split(',')
+    /// The guard for `bind` accepting the comma-separated `hosts` and `origins` too.
+    pub fn new(bind: &str, hosts: &str, origins: &str) -> Self {
+        let list = |text: &str| {
+            text.split(',')
                 .map(|s| s.trim().trim_end_matches('/').to_ascii_lowercase())
                 .filter(|s| !s.is_empty())
                 .collect()
         };
-        Self {
-            bind: bind.to_owned(),
-            allowed_hosts: list(OBS_ALLOWED_HOSTS),
-            allowed_origins: list(OBS_ALLOWED_ORIGINS),
-        }
+        Self { bind: bind.to_owned(), allowed_hosts: list(hosts), allowed_origins: list(origins) }
     }
 
     /// Why the request must be refused, with its status, or `None` when it may pass.

@@ -9,6 +9,7 @@
 //! }
 //! ```
 
+mod admit;
 mod answer;
 mod decode;
 mod signal;
@@ -17,6 +18,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use bytes::Bytes;
 
+pub use admit::{Admission, admit, content_length};
 pub use answer::{RETRY_AFTER_SECONDS, RpcStatus, error_response, success_response};
 pub use decode::{Format, decode, format_of, inflate, too_large};
 pub use signal::OtlpSignal;
@@ -37,11 +39,12 @@ pub enum HttpError {
 }
 
 /// Reads, decodes and ingests one OTLP/HTTP request, then answers in its content type.
-/// The body is read with `limit` as the cap (axum's default body limit does not apply).
-pub async fn handle<S: OtlpSignal>(
+/// The body is read with `limit` as the cap (axum's default body limit does not apply);
+/// decoding and ingest run on the blocking pool, a few at once (see [`decode_slots`]).
+pub async fn handle<S: OtlpSignal + Send + 'static>(
     request: axum::extract::Request,
     limit: usize,
-    ingest: impl FnOnce(S) -> Result<IngestOutcome, Refusal>,
+    ingest: impl FnOnce(S) -> Result<IngestOutcome, Refusal> + Send + 'static,
 ) -> Response {
     let (parts, body) = request.into_parts();
     let format = match format_of(&parts.headers) {
@@ -49,7 +52,7 @@ pub async fn handle<S: OtlpSignal>(
         Err(err) => return error_response(Format::Json, &err),
     };
     match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => handle_bytes(&parts.headers, bytes, limit, ingest),
+        Ok(bytes) => off_workers(move || handle_bytes(&parts.headers, bytes, limit, ingest)).await,
         Err(err) if is_length_limit(&err) => error_response(format, &too_large(limit)),
         Err(err) => error_response(format, &HttpError::BadRequest(format!("cannot read the request body: {err}"))),
     }
@@ -72,6 +75,34 @@ pub fn handle_bytes<S: OtlpSignal>(
     match outcome {
         Ok(outcome) => success_response(format, &S::response(&outcome)),
         Err(err) => error_response(format, &err),
+    }
+}
+
+/// How many decodes run at once: one per core. Decoding multiplies a body's size about 20
+/// times, so this bounds the memory in flight as much as the CPU.
+pub fn decode_slots() -> &'static std::sync::Arc<tokio::sync::Semaphore> {
+    static SLOTS: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> = std::sync::LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
+        std::sync::Arc::new(tokio::sync::Semaphore::new(cores))
+    });
+    &SLOTS
+}
+
+/// Runs `work` (decode and ingest) on the blocking pool once a decode slot is free.
+pub async fn off_workers(work: impl FnOnce() -> Response + Send + 'static) -> Response {
+    let Ok(slot) = decode_slots().clone().acquire_owned().await else {
+        return error_response(Format::Json, &HttpError::BadRequest("the server is stopping".into()));
+    };
+    match tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        work()
+    })
+    .await
+    {
+        Ok(response) => response,
+        Err(err) => {
+            error_response(Format::Json, &HttpError::BadRequest(format!("ingest failed inside the server: {err}")))
+        }
     }
 }
 

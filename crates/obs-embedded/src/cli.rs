@@ -7,12 +7,20 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Parser;
 use obs_contract::StoreLimits;
+use obs_contract::guard::Guard;
+use obs_contract::query::QueryLimits;
 use obs_stack::env::{
+    OBS_ALLOWED_HOSTS, OBS_ALLOWED_ORIGINS, OBS_MAX_CONCURRENT_QUERIES, OBS_MAX_CONNECTIONS, OBS_MAX_INFLIGHT_BYTES,
     OBS_MAX_LOG_BYTES, OBS_MAX_LOG_RECORDS, OBS_MAX_REQUEST_BYTES, OBS_MAX_SERIES, OBS_MAX_SPANS, OBS_MAX_TRACE_BYTES,
-    OBS_METRICS_HISTORY,
+    OBS_METRICS_HISTORY, OBS_QUERY_MAX_SAMPLES, OBS_QUERY_TIMEOUT,
 };
 
+use crate::accept::ConnLimits;
 use crate::config::{self, Config, Limits};
+
+/// Stack size of the server's threads: query parsers and evaluators recurse, and the query
+/// limits keep their depth far below what this holds.
+const THREAD_STACK_BYTES: usize = 16 << 20;
 
 /// The embedded observability backend: OTLP in (gRPC and HTTP); Tempo-, Loki- and
 /// Prometheus-compatible APIs, a collector-style exposition and a web UI out. Ports come from
@@ -44,6 +52,27 @@ pub struct Cli {
     /// Largest OTLP request accepted, in bytes after decompression (larger ones get 413)
     #[arg(long, env = OBS_MAX_REQUEST_BYTES, default_value_t = config::DEFAULT_MAX_REQUEST_BYTES)]
     pub max_request_bytes: usize,
+    /// Request body bytes read and decoded at once over all ingest ports (others wait, then 503)
+    #[arg(long, env = OBS_MAX_INFLIGHT_BYTES, default_value_t = config::DEFAULT_MAX_INFLIGHT_BYTES)]
+    pub max_inflight_bytes: usize,
+    /// Longest a query may run, in seconds (then 503/504 as the real backend answers a timeout)
+    #[arg(long, env = OBS_QUERY_TIMEOUT, default_value_t = QueryLimits::DEFAULT_TIMEOUT.as_secs())]
+    pub query_timeout: u64,
+    /// Queries evaluated at once; others wait for a slot [default: the number of cores, at least 2]
+    #[arg(long, env = OBS_MAX_CONCURRENT_QUERIES)]
+    pub max_concurrent_queries: Option<usize>,
+    /// Most samples one PromQL or LogQL query may hold (then 422, as Prometheus' query.max-samples)
+    #[arg(long, env = OBS_QUERY_MAX_SAMPLES, default_value_t = QueryLimits::DEFAULT_MAX_SAMPLES)]
+    pub query_max_samples: u64,
+    /// Connections each listener keeps open at once; one more gets a 503 and is closed
+    #[arg(long, env = OBS_MAX_CONNECTIONS, default_value_t = config::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Extra Host names to answer, comma-separated (loopback names and the bind address always work)
+    #[arg(long, env = OBS_ALLOWED_HOSTS, default_value = "")]
+    pub allowed_hosts: String,
+    /// Browser origins allowed to call the APIs cross-site, comma-separated (`*` for any)
+    #[arg(long, env = OBS_ALLOWED_ORIGINS, default_value = "")]
+    pub allowed_origins: String,
 }
 
 impl Cli {
@@ -60,8 +89,18 @@ impl Cli {
             logs: StoreLimits { max_items: self.max_log_records, max_bytes: self.max_log_bytes, history },
             metrics: StoreLimits { max_items: self.max_series, max_bytes: config::DEFAULT_MAX_METRIC_BYTES, history },
             max_request_bytes: self.max_request_bytes,
+            max_inflight_bytes: self.max_inflight_bytes.max(self.max_request_bytes),
         };
-        Ok(Config { endpoints, limits })
+        let defaults = QueryLimits::default();
+        let query = QueryLimits {
+            timeout: Duration::from_secs(self.query_timeout.max(1)),
+            max_concurrent: self.max_concurrent_queries.unwrap_or(defaults.max_concurrent).max(1),
+            max_samples: self.query_max_samples,
+            ..defaults
+        };
+        let conn = ConnLimits { max_connections: self.max_connections.max(1), ..ConnLimits::default() };
+        let guard = Guard::new(&endpoints.bind, &self.allowed_hosts, &self.allowed_origins);
+        Ok(Config { endpoints, limits, query, conn, guard })
     }
 }
 
@@ -80,8 +119,12 @@ pub fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<()> {
     let config = cli.config()?;
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("start the async runtime")?;
+    crate::fdlimit::raise();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK_BYTES)
+        .build()
+        .context("start the async runtime")?;
     runtime.block_on(crate::server::run(config))
 }
 
@@ -112,5 +155,11 @@ mod tests {
             assert!(help.contains(var), "{var} missing from:\n{help}");
         }
         assert!(help.contains(OBS_METRICS_HISTORY) && help.contains(OBS_MAX_REQUEST_BYTES) && help.contains(OBS_BIND));
+        for var in [OBS_QUERY_TIMEOUT, OBS_MAX_CONCURRENT_QUERIES, OBS_QUERY_MAX_SAMPLES, OBS_MAX_CONNECTIONS] {
+            assert!(help.contains(var), "{var} missing from:\n{help}");
+        }
+        for var in [OBS_MAX_INFLIGHT_BYTES, OBS_ALLOWED_HOSTS, OBS_ALLOWED_ORIGINS] {
+            assert!(help.contains(var), "{var} missing from:\n{help}");
+        }
     }
 }

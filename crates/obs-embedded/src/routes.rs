@@ -1,10 +1,14 @@
 //! What each port serves: the store APIs, OTLP, the exposition, collector-style health and the
 //! UI (with the three APIs nested under Grafana's datasource-proxy paths), each with the status
-//! endpoint added.
+//! endpoint added, behind the localhost guard and a request-body timeout.
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
 use obs_stack::{datasource_uid, ports};
+
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::selfmetrics;
 use crate::state::SharedState;
@@ -25,7 +29,9 @@ pub fn for_port(state: &SharedState, key: &str) -> Router {
         k if k == ports::GRAFANA.key => ui(state),
         _ => Router::new(),
     };
-    app.merge(Router::new().route(STATUS_PATH, get(status)).with_state(state.clone()))
+    let app = app.merge(Router::new().route(STATUS_PATH, get(status)).with_state(state.clone()));
+    obs_contract::guard::protect(app, Arc::new(state.config.guard.clone()))
+        .layer(RequestBodyTimeoutLayer::new(state.config.conn.body_timeout))
 }
 
 fn tempo(state: &SharedState) -> Router {
@@ -34,6 +40,7 @@ fn tempo(state: &SharedState) -> Router {
 
 fn loki(state: &SharedState) -> Router {
     obs_logs::router_with_limit(state.logs.clone(), state.config.limits.max_request_bytes)
+        .layer(axum::middleware::from_fn_with_state(state.admission.clone(), obs_contract::http::admit))
 }
 
 fn prometheus(state: &SharedState) -> Router {

@@ -42,17 +42,15 @@ pub async fn run(config: Config) -> Result<()> {
 fn serve(
     state: &SharedState,
     bound: Bound,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> impl Future<Output = Result<()>> + Send + 'static {
     let Bound { port, listener, addr } = bound;
     let app = routes::for_port(state, port.key);
+    let limits = state.config.conn;
     async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|stopped| *stopped).await;
-            })
-            .await
-            .with_context(|| format!("serve {} on {addr}", port.label))
+        tracing::debug!("serving {} on {addr}", port.label);
+        crate::accept::serve(listener, app, limits, stop).await;
+        Ok(())
     }
 }
 

@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use obs_contract::http::Admission;
+use obs_contract::query::QueryRunner;
 use obs_logs::LogStore;
 use obs_metrics::MetricStore;
 use obs_traces::TraceStore;
@@ -22,6 +24,10 @@ pub struct AppState {
     pub logs: Arc<LogStore>,
     /// Metric series with a sample history.
     pub metrics: Arc<MetricStore>,
+    /// Runs every query off the async workers, with the query limits.
+    pub runner: QueryRunner,
+    /// The byte budget of request bodies over all ingest ports.
+    pub admission: Arc<Admission>,
     /// OTLP requests by protocol, signal and outcome.
     pub requests: RequestCounters,
     /// `(port key, local address)` of every listener, set once they are all bound.
@@ -44,6 +50,8 @@ impl AppState {
             traces: Arc::new(TraceStore::new(config.limits.traces)),
             logs: Arc::new(LogStore::new(config.limits.logs)),
             metrics: Arc::new(MetricStore::new(config.limits.metrics)),
+            runner: QueryRunner::new(config.query),
+            admission: Arc::new(Admission::new(config.limits.max_inflight_bytes, config.limits.max_request_bytes)),
             requests: RequestCounters::default(),
             listen: OnceLock::new(),
             config,

@@ -30,3 +30,18 @@ pub const OBS_EMBEDDED_BIN: &str = "OBS_EMBEDDED_BIN";
 pub const SMOKE_SENDER_BIN: &str = "SMOKE_SENDER_BIN";
 /// Directory for the embedded backend's pid file, log and state (default `target/obs`).
 pub const OBS_STATE_DIR: &str = "OBS_STATE_DIR";
+/// Longest a query may run in the embedded backend, in seconds (Prometheus' default 120).
+pub const OBS_QUERY_TIMEOUT: &str = "OBS_QUERY_TIMEOUT";
+/// Queries the embedded backend evaluates at once; more wait for a slot.
+pub const OBS_MAX_CONCURRENT_QUERIES: &str = "OBS_MAX_CONCURRENT_QUERIES";
+/// Most samples one PromQL or LogQL query may hold (Prometheus' `query.max-samples`, 50 M).
+pub const OBS_QUERY_MAX_SAMPLES: &str = "OBS_QUERY_MAX_SAMPLES";
+/// Connections each embedded listener keeps open at once; more get a 503.
+pub const OBS_MAX_CONNECTIONS: &str = "OBS_MAX_CONNECTIONS";
+/// Request body bytes the embedded backend reads and decodes at once, over all ingest ports.
+pub const OBS_MAX_INFLIGHT_BYTES: &str = "OBS_MAX_INFLIGHT_BYTES";
+/// Extra `Host` names the embedded backend answers (comma-separated), for a reverse proxy.
+pub const OBS_ALLOWED_HOSTS: &str = "OBS_ALLOWED_HOSTS";
+/// Browser origins allowed to call the embedded backend's APIs (comma-separated; `*` for any),
+/// like the collector's `cors.allowed_origins`.
+pub const OBS_ALLOWED_ORIGINS: &str = "OBS_ALLOWED_ORIGINS";

@@ -7,6 +7,7 @@
 
 mod assets;
 mod explore;
+mod headers;
 mod routes;
 
 pub use assets::{ASSETS, Asset};
@@ -31,5 +32,7 @@ pub struct ApiUrls {
 ///
 /// It has no fallback, so it merges with the API routers; unknown paths answer 404.
 pub fn router(urls: ApiUrls) -> axum::Router {
-    routes::router(urls)
+    routes::router(urls).layer(axum::middleware::map_response(headers::secure))
 }
+
+pub use headers::CSP;

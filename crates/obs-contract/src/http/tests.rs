@@ -203,8 +203,13 @@ async fn handle_limits_the_raw_body() {
         .header(header::CONTENT_TYPE, "application/x-protobuf")
         .body(axum::body::Body::from(vec![0u8; 2048]))
         .unwrap();
-    let mut seen = None;
-    let resp = handle(request, 1024, accept_all(&mut seen)).await;
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let called = seen.clone();
+    let resp = handle(request, 1024, move |_: ExportTraceServiceRequest| {
+        called.store(true, std::sync::atomic::Ordering::SeqCst);
+        Ok(IngestOutcome::default())
+    })
+    .await;
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(seen.is_none());
+    assert!(!seen.load(std::sync::atomic::Ordering::SeqCst));
 }

@@ -1,6 +1,8 @@
 //! OTLP/HTTP on :4318: `POST /v1/traces`, `/v1/logs`, `/v1/metrics`, decoded and answered by
 //! `obs_contract::http`, counted by outcome.
 
+use std::sync::{Arc, OnceLock};
+
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -14,25 +16,28 @@ use super::{Routed, ingest, outcome_of};
 use crate::selfmetrics::{Outcome, Protocol};
 use crate::state::SharedState;
 
-/// The three export routes.
+/// The three export routes, admitted by the shared byte budget.
 pub fn router(state: SharedState) -> Router {
+    let admission = state.admission.clone();
     Router::new()
         .route("/v1/traces", post(export::<ExportTraceServiceRequest>))
         .route("/v1/logs", post(export::<ExportLogsServiceRequest>))
         .route("/v1/metrics", post(export::<ExportMetricsServiceRequest>))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(admission, obs_contract::http::admit))
 }
 
 async fn export<S: Routed>(State(state): State<SharedState>, request: Request) -> Response {
     let limit = state.config.limits.max_request_bytes;
-    let mut seen = None;
-    let response = obs_contract::http::handle::<S>(request, limit, |req| {
-        let result = ingest(&state, req);
-        seen = Some(outcome_of(&result));
+    let seen = Arc::new(OnceLock::new());
+    let (store, record) = (state.clone(), seen.clone());
+    let response = obs_contract::http::handle::<S>(request, limit, move |req| {
+        let result = ingest(&store, req);
+        let _ = record.set(outcome_of(&result));
         result
     })
     .await;
-    let outcome = seen.unwrap_or_else(|| outcome_of_status(response.status()));
+    let outcome = seen.get().copied().unwrap_or_else(|| outcome_of_status(response.status()));
     state.requests.record(Protocol::Http, S::KIND, outcome);
     response
 }

@@ -2,6 +2,7 @@
 //! gzip, size limits, error bodies and partial success. Both transports hand requests to
 //! [`ingest`], which refuses during shutdown and otherwise stores them.
 
+pub mod gate;
 pub mod grpc;
 pub mod http;
 pub mod retry;
