@@ -10,9 +10,9 @@ use obs_contract::StoreLimits;
 use obs_contract::guard::Guard;
 use obs_contract::query::QueryLimits;
 use obs_stack::env::{
-    OBS_ALLOWED_HOSTS, OBS_ALLOWED_ORIGINS, OBS_MAX_CONCURRENT_QUERIES, OBS_MAX_CONNECTIONS, OBS_MAX_INFLIGHT_BYTES,
-    OBS_MAX_LOG_BYTES, OBS_MAX_LOG_RECORDS, OBS_MAX_REQUEST_BYTES, OBS_MAX_SERIES, OBS_MAX_SPANS, OBS_MAX_TRACE_BYTES,
-    OBS_METRICS_HISTORY, OBS_QUERY_MAX_SAMPLES, OBS_QUERY_TIMEOUT,
+    OBS_ALLOWED_HOSTS, OBS_ALLOWED_ORIGINS, OBS_IDLE_TIMEOUT, OBS_MAX_CONCURRENT_QUERIES, OBS_MAX_CONNECTIONS,
+    OBS_MAX_INFLIGHT_BYTES, OBS_MAX_LOG_BYTES, OBS_MAX_LOG_RECORDS, OBS_MAX_REQUEST_BYTES, OBS_MAX_SERIES,
+    OBS_MAX_SPANS, OBS_MAX_TRACE_BYTES, OBS_METRICS_HISTORY, OBS_QUERY_MAX_SAMPLES, OBS_QUERY_TIMEOUT,
 };
 
 use crate::accept::ConnLimits;
@@ -67,6 +67,9 @@ pub struct Cli {
     /// Connections each listener keeps open at once; one more gets a 503 and is closed
     #[arg(long, env = OBS_MAX_CONNECTIONS, default_value_t = config::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
+    /// Seconds a connection may take to send request headers, or idle between requests
+    #[arg(long, env = OBS_IDLE_TIMEOUT, default_value_t = ConnLimits::DEFAULT_HEADER_TIMEOUT.as_secs())]
+    pub idle_timeout: u64,
     /// Extra Host names to answer, comma-separated (loopback names and the bind address always work)
     #[arg(long, env = OBS_ALLOWED_HOSTS, default_value = "")]
     pub allowed_hosts: String,
@@ -98,7 +101,11 @@ impl Cli {
             max_samples: self.query_max_samples,
             ..defaults
         };
-        let conn = ConnLimits { max_connections: self.max_connections.max(1), ..ConnLimits::default() };
+        let conn = ConnLimits {
+            max_connections: self.max_connections.max(1),
+            header_timeout: Duration::from_secs(self.idle_timeout.max(1)),
+            ..ConnLimits::default()
+        };
         let guard = Guard::new(&endpoints.bind, &self.allowed_hosts, &self.allowed_origins);
         Ok(Config { endpoints, limits, query, conn, guard })
     }
@@ -158,7 +165,7 @@ mod tests {
         for var in [OBS_QUERY_TIMEOUT, OBS_MAX_CONCURRENT_QUERIES, OBS_QUERY_MAX_SAMPLES, OBS_MAX_CONNECTIONS] {
             assert!(help.contains(var), "{var} missing from:\n{help}");
         }
-        for var in [OBS_MAX_INFLIGHT_BYTES, OBS_ALLOWED_HOSTS, OBS_ALLOWED_ORIGINS] {
+        for var in [OBS_MAX_INFLIGHT_BYTES, OBS_ALLOWED_HOSTS, OBS_ALLOWED_ORIGINS, OBS_IDLE_TIMEOUT] {
             assert!(help.contains(var), "{var} missing from:\n{help}");
         }
     }

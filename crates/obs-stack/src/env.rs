@@ -45,3 +45,6 @@ pub const OBS_ALLOWED_HOSTS: &str = "OBS_ALLOWED_HOSTS";
 /// Browser origins allowed to call the embedded backend's APIs (comma-separated; `*` for any),
 /// like the collector's `cors.allowed_origins`.
 pub const OBS_ALLOWED_ORIGINS: &str = "OBS_ALLOWED_ORIGINS";
+/// Seconds an embedded-backend connection may take to send a request's headers, or idle
+/// between requests, before it is closed (default 10).
+pub const OBS_IDLE_TIMEOUT: &str = "OBS_IDLE_TIMEOUT";

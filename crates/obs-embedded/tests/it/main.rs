@@ -3,6 +3,7 @@
 //! Debian's prometheus).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod abuse;
 mod bad_input;
 mod caps;
 mod cli;
