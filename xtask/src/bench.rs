@@ -98,7 +98,8 @@ fn timed(program: &Path, args: &[&str], env: &[(String, String)]) -> Result<Dura
     Ok(start.elapsed())
 }
 
-fn free_port() -> Result<u16> {
+/// A port free on loopback now.
+pub fn free_port() -> Result<u16> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").context("bind 127.0.0.1:0")?;
     Ok(listener.local_addr()?.port())
 }

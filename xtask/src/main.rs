@@ -5,8 +5,10 @@ mod bench;
 mod check;
 mod ci;
 mod down;
+mod fuzz;
 mod logs;
 mod smoke;
+mod soak;
 mod status;
 mod tools;
 mod up;
@@ -53,6 +55,10 @@ enum Command {
     Ci(ci::Args),
     /// Measure the embedded backend and the library against their peers
     Bench(bench::Args),
+    /// Run the property tests of the parsers and decoders for N minutes with fresh seeds
+    Fuzz(fuzz::Args),
+    /// Load a release obs-embedded at its caps for N minutes; fail on RSS, a crash or a missed health probe
+    Soak(soak::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -66,6 +72,8 @@ fn main() -> std::process::ExitCode {
         Command::ObsCheck(args) => args.run(),
         Command::Ci(args) => args.run(),
         Command::Bench(args) => args.run(),
+        Command::Fuzz(args) => args.run(),
+        Command::Soak(args) => args.run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

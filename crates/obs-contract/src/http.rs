@@ -120,3 +120,6 @@ fn is_length_limit(err: &axum::Error) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod prop_tests;
