@@ -13,6 +13,7 @@ mod pipelines;
 mod promtool;
 mod readme;
 mod scrape_port;
+mod tempo_links;
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +91,10 @@ fn run_checks(root: &Path) -> Result<Vec<(&'static str, Status)>> {
         ("compose (docker compose config)", compose_cli::run(&sh, root, &layout::compose())),
         ("collector pipelines", with_file(&ops, &layout::collector(), pipelines::check, "every reference is defined")),
         ("datasource uids", Status::from_findings(datasource_uids::check(&ops), "every referenced uid exists")),
+        (
+            "tempo links",
+            Status::from_findings(tempo_links::check(&ops), "exemplar label is traceID; search cutoff fits obs-smoke"),
+        ),
         ("scrape port", scrape(&ops)),
         ("compose ports", with_file(&ops, &layout::compose(), compose_ports::check, "match obs-stack")),
         ("compose mounts", mounted(&ops, root)),

@@ -38,3 +38,10 @@ pub mod datasource_uid {
     /// Prometheus datasource.
     pub const PROMETHEUS: &str = "prometheus";
 }
+
+/// The exemplar label under which Tempo's metrics-generator writes trace ids (`traceID`);
+/// Grafana's Prometheus datasource must name this label in `exemplarTraceIdDestinations`.
+pub const TEMPO_EXEMPLAR_TRACE_LABEL: &str = "traceID";
+/// Longest Tempo may keep a new trace out of `/api/search` (its `query_frontend.query_end_cutoff`,
+/// 30 s by default in Tempo 3), so that `obs-smoke` finds the trace by search within its deadline.
+pub const TEMPO_MAX_QUERY_END_CUTOFF_SECS: u64 = 5;

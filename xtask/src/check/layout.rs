@@ -34,3 +34,8 @@ pub fn dashboards_dir() -> String {
 
 /// The README holding the port table.
 pub const README: &str = "README.md";
+
+/// Tempo's config.
+pub fn tempo() -> String {
+    ops("tempo.yaml")
+}

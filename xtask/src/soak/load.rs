@@ -46,14 +46,7 @@ pub struct Request {
     body: Option<Value>,
 }
 
-fn repeat(
-    kind: &'static str,
-    endpoints: &Endpoints,
-    stop: &AtomicBool,
-    tally: &Tally,
-    job: Job,
-    pause: Duration,
-) {
+fn repeat(kind: &'static str, endpoints: &Endpoints, stop: &AtomicBool, tally: &Tally, job: Job, pause: Duration) {
     let agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(5)))
         .http_status_as_error(false)

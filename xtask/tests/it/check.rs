@@ -121,6 +121,7 @@ fn clean_copy_passes_every_check() -> Result<()> {
             "compose (docker compose config)",
             "collector pipelines",
             "datasource uids",
+            "tempo links",
             "scrape port",
             "compose ports",
             "compose mounts",
