@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use obs_contract::StoreLimits;
 use obs_traces::TraceStore;
-use obs_traces::search::{Request, legacy_query, run};
-use obs_traces::traceql::parse;
+use obs_traces::query::search::{Request, legacy_query, run};
+use obs_traces::query::traceql::parse;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value::Value};
 use opentelemetry_proto::tonic::resource::v1::Resource;
@@ -157,7 +157,7 @@ fn filled() -> TraceStore {
     store
 }
 
-fn request(query: obs_traces::traceql::ast::Spanset, spansets: bool) -> Request {
+fn request(query: obs_traces::query::traceql::ast::Spanset, spansets: bool) -> Request {
     Request { query, spansets, limit: 20, spss: 3, start: None, end: None, min_duration: None, max_duration: None }
 }
 

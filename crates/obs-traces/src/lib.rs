@@ -7,12 +7,11 @@ pub mod api;
 mod codec;
 mod hash;
 mod intern;
-pub mod search;
+pub mod query;
 mod seqlist;
 pub mod store;
 #[cfg(test)]
 mod testdata;
-pub mod traceql;
 
 use std::sync::Arc;
 

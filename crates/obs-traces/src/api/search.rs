@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::params::{Params, logfmt};
 use super::render_json::JKeyValue;
 use super::{Store, bad_request, blocking, duration, json, traceid};
-use crate::search::{self, Hit, Outcome, Request};
-use crate::traceql;
+use crate::query::search::{self, Hit, Outcome, Request};
+use crate::query::traceql;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

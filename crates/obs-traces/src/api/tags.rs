@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::params::Params;
 use super::{Store, bad_request, blocking, json};
-use crate::search::tags::{self, INTRINSICS};
-use crate::traceql::ast::{Attr, Scope, attribute};
+use crate::query::search::tags::{self, INTRINSICS};
+use crate::query::traceql::ast::{Attr, Scope, attribute};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

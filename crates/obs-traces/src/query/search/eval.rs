@@ -4,9 +4,9 @@ use opentelemetry_proto::tonic::common::v1::any_value::Value as OtlpValue;
 
 use super::bind::{BCmp, BField};
 use crate::codec::{Record, ValRef};
+use crate::query::traceql::ast::{Attr, Lit, Op, Scope, kind_name, status_name};
 use crate::store::traces::TraceEntry;
 use crate::store::{Inner, SpanRec};
-use crate::traceql::ast::{Attr, Lit, Op, Scope, kind_name, status_name};
 
 /// One span as queries see it.
 pub struct SpanCtx<'a> {

@@ -6,8 +6,8 @@ use opentelemetry_proto::tonic::common::v1::any_value::Value;
 
 use super::{Request, legacy_query, run};
 use crate::TraceStore;
+use crate::query::traceql::{ast::Spanset, parse};
 use crate::testdata::{kv, request, s, span};
-use crate::traceql::{ast::Spanset, parse};
 
 /// Three traces: 1 = checkout (GET, 200, 10 ms), 2 = payments with an error child, 3 = checkout POST 500.
 fn store() -> TraceStore {

@@ -6,8 +6,8 @@ use opentelemetry_proto::tonic::common::v1::any_value::Value;
 
 use crate::codec::ValRef;
 use crate::intern::KEY_SPAN;
+use crate::query::traceql::ast::{Attr, Scope, kind_name, status_name};
 use crate::store::Inner;
-use crate::traceql::ast::{Attr, Scope, kind_name, status_name};
 
 /// The intrinsic tag names Tempo 2.7 lists in `/api/v2/search/tags`.
 pub const INTRINSICS: [&str; 20] = [

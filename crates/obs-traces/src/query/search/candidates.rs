@@ -5,8 +5,8 @@
 use super::bind::{BCmp, BField, BSet};
 use super::eval::Val;
 use crate::codec::Record;
+use crate::query::traceql::ast::{Attr, Lit, Op, Scope};
 use crate::store::{Inner, SpanRec};
-use crate::traceql::ast::{Attr, Lit, Op, Scope};
 
 /// The spans to visit.
 pub enum Candidates<'a> {

@@ -11,9 +11,9 @@ mod tests;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value::Value};
 
 use crate::hash::FxSet;
+use crate::query::traceql::ast::{Attr, Scope, Spanset, kind_name, status_name};
 use crate::store::Inner;
 use crate::store::traces::TraceEntry;
-use crate::traceql::ast::{Attr, Scope, Spanset, kind_name, status_name};
 use bind::{BField, BSet, bind, comparisons, filters};
 use eval::{SpanCtx, Val};
 
@@ -260,7 +260,7 @@ fn service_stats(inner: &Inner, trace: &TraceEntry) -> Vec<ServiceStat> {
 /// (`name` is the span name, `status` the status keyword, other keys any attribute, compared by
 /// their text).
 pub fn legacy_query(tags: &[(String, String)]) -> Spanset {
-    use crate::traceql::ast::{Cmp, Field, Lit, Op};
+    use crate::query::traceql::ast::{Cmp, Field, Lit, Op};
     let filter = |(key, value): &(String, String)| {
         let attr = match key.as_str() {
             "name" => Attr::Name,

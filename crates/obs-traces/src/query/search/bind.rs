@@ -2,8 +2,8 @@
 
 use regex::Regex;
 
+use crate::query::traceql::ast::{Attr, Cmp, Field, Lit, Op, Scope, Spanset};
 use crate::store::Inner;
-use crate::traceql::ast::{Attr, Cmp, Field, Lit, Op, Scope, Spanset};
 
 /// A comparison ready to evaluate.
 pub struct BCmp {
