@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use obs_contract::StoreLimits;
+use obs_contract::query::{Budget, QueryLimits};
 use obs_traces::TraceStore;
-use obs_traces::search::{Request, legacy_query, run};
-use obs_traces::traceql::parse;
+use obs_traces::query::search::{Request, legacy_query, run};
+use obs_traces::query::traceql::parse;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value::Value};
 use opentelemetry_proto::tonic::resource::v1::Resource;
@@ -157,7 +158,7 @@ fn filled() -> TraceStore {
     store
 }
 
-fn request(query: obs_traces::traceql::ast::Spanset, spansets: bool) -> Request {
+fn request(query: obs_traces::query::traceql::ast::Spanset, spansets: bool) -> Request {
     Request { query, spansets, limit: 20, spss: 3, start: None, end: None, min_duration: None, max_duration: None }
 }
 
@@ -186,7 +187,10 @@ fn benches(c: &mut Criterion) {
     c.bench_function("trace_by_id", |b| b.iter(&mut by_id));
 
     let queries: [(&str, Request); 5] = [
-        ("search tags service.name=orders", request(legacy_query(&[("service.name".into(), "orders".into())]), false)),
+        (
+            "search tags service.name=orders",
+            request(legacy_query(&[("service.name".into(), "orders".into())], &QueryLimits::default()).unwrap(), false),
+        ),
         ("traceql span.http.route", request(parse(r#"{ span.http.route = "/api/v1/op7" }"#).unwrap(), true)),
         ("traceql status=error && duration", request(parse("{ status = error && duration > 1ms }").unwrap(), true)),
         ("traceql rare value (indexed)", request(parse(r#"{ span.order.id = "ord-000abc" }"#).unwrap(), true)),
@@ -194,7 +198,7 @@ fn benches(c: &mut Criterion) {
     ];
     for (name, req) in &queries {
         let mut one = || {
-            let out = store.read(|inner| run(inner, req)).unwrap();
+            let out = run(&store, req, &Budget::unlimited()).unwrap();
             black_box(out.hits.len());
         };
         percentiles(name, if name.contains("full scan") { 100 } else { 1000 }, &mut one);

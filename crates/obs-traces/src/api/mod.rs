@@ -1,12 +1,15 @@
 //! The Tempo-compatible HTTP API (paths, parameters and answer shapes of Tempo 2.7). Every path
 //! is relative so the router also works nested under Grafana's datasource-proxy prefix.
+//! Handlers only decode parameters, hand the work to the query runner and render the answer;
+//! failures are [`crate::Error`], rendered in Tempo's plain-text shape.
 
 mod duration;
 mod misc;
-mod params;
+pub mod params;
 mod render_json;
 mod render_proto;
 mod search;
+pub mod search_params;
 mod tags;
 mod trace_by_id;
 pub mod traceid;
@@ -17,14 +20,21 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use obs_contract::query::QueryRunner;
 
 use crate::TraceStore;
 
-/// Shared state of the handlers.
-pub type Store = Arc<TraceStore>;
+/// Shared state of the handlers: the store and the runner its queries go through.
+#[derive(Clone)]
+pub struct App {
+    /// The span store.
+    pub store: Arc<TraceStore>,
+    /// Runs queries off the async workers, with the shared limits.
+    pub runner: QueryRunner,
+}
 
 /// The routes of the Tempo API.
-pub fn router(store: Store) -> Router {
+pub fn router(store: Arc<TraceStore>, runner: QueryRunner) -> Router {
     Router::new()
         .route("/ready", get(misc::ready))
         .route("/api/echo", get(misc::echo))
@@ -36,12 +46,7 @@ pub fn router(store: Store) -> Router {
         .route("/api/v2/search/tags", get(tags::names_v2))
         .route("/api/search/tag/{name}/values", get(tags::values_v1))
         .route("/api/v2/search/tag/{name}/values", get(tags::values_v2))
-        .with_state(store)
-}
-
-/// A plain-text 400 answer, as Tempo gives for bad parameters.
-pub fn bad_request(message: impl Into<String>) -> Response {
-    text(StatusCode::BAD_REQUEST, message.into())
+        .with_state(App { store, runner })
 }
 
 /// A plain-text answer.
@@ -54,13 +59,5 @@ pub fn json<T: serde::Serialize>(value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
         Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, format!("could not encode the answer as JSON: {e}")),
-    }
-}
-
-/// Runs a query off the async workers (long scans must not stall other requests).
-pub async fn blocking<F: FnOnce() -> Response + Send + 'static>(f: F) -> Response {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(response) => response,
-        Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, format!("query task failed: {e}")),
     }
 }

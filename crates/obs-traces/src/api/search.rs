@@ -6,11 +6,11 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::params::{Params, logfmt};
+use super::params::Params;
 use super::render_json::JKeyValue;
-use super::{Store, bad_request, blocking, duration, json, traceid};
-use crate::search::{self, Hit, Outcome, Request};
-use crate::traceql;
+use super::{App, json, search_params, traceid};
+use crate::error::Error;
+use crate::query::search::{self, Hit, Outcome};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -111,66 +111,28 @@ fn trace_json(hit: Hit, spansets: bool) -> TraceJson {
     out
 }
 
-/// Parameters `/api/search` knows; with no `q`, `tags`, `start` or `end`, Tempo treats any other
-/// parameter as a tag (`?service.name=x`).
-const KNOWN: [&str; 8] = ["q", "tags", "minDuration", "maxDuration", "limit", "start", "end", "spss"];
-
-fn loose_tags(params: &Params) -> Vec<(String, String)> {
-    if ["start", "end"].iter().any(|p| params.get(p).is_some_and(|v| !v.is_empty())) {
-        return Vec::new();
-    }
-    params.0.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())).cloned().collect()
+/// `GET /api/search`: decode, run in the query runner (parse, then search in chunks), render.
+pub async fn search(State(app): State<App>, Query(params): Query<Vec<(String, String)>>) -> Result<Response, Error> {
+    let limits = *app.runner.limits();
+    let spec = search_params::decode(&Params(params), &limits)?;
+    let store = app.store.clone();
+    let outcome = app
+        .runner
+        .run(move |budget| -> Result<(Outcome, bool), Error> {
+            let req = spec.into_request(&limits)?;
+            Ok((search::run(&store, &req, budget)?, req.spansets))
+        })
+        .await??;
+    Ok(render(outcome))
 }
 
-fn request(params: &Params) -> Result<Request, String> {
-    let q = params.get("q").filter(|q| !q.trim().is_empty());
-    let tags = params.get("tags").filter(|t| !t.trim().is_empty());
-    let query = match (q, tags) {
-        (Some(_), Some(_)) => return Err("invalid request: pass either q (TraceQL) or tags, not both".to_owned()),
-        (Some(q), None) => traceql::parse(q).map_err(|e| format!("invalid TraceQL query: {e}"))?,
-        (None, Some(t)) => search::legacy_query(&logfmt(t)?),
-        (None, None) => search::legacy_query(&loose_tags(params)),
+fn render((outcome, spansets): (Outcome, bool)) -> Response {
+    let metrics = MetricsJson {
+        inspected_traces: (!spansets && outcome.inspected_traces > 0).then_some(outcome.inspected_traces),
+        inspected_bytes: outcome.inspected_bytes.to_string(),
+        completed_jobs: 1,
+        total_jobs: 1,
     };
-    let dur = |name: &str| params.get(name).filter(|v| !v.is_empty()).map(duration::parse).transpose();
-    let (min_duration, max_duration) = (dur("minDuration")?, dur("maxDuration")?);
-    if let (Some(min), Some(max)) = (min_duration, max_duration)
-        && max < min
-    {
-        return Err("invalid maxDuration: it is smaller than minDuration".to_owned());
-    }
-    Ok(Request {
-        query,
-        spansets: q.is_some(),
-        limit: params.positive("limit", 20)?,
-        spss: params.positive("spss", 3)?,
-        start: params.unix_seconds("start")?,
-        end: params.unix_seconds("end")?,
-        min_duration,
-        max_duration,
-    })
-}
-
-/// `GET /api/search`.
-pub async fn search(State(store): State<Store>, Query(params): Query<Vec<(String, String)>>) -> Response {
-    let req = match request(&Params(params)) {
-        Ok(req) => req,
-        Err(message) => return bad_request(message),
-    };
-    blocking(move || {
-        let outcome: Result<Outcome, String> = store.read(|inner| search::run(inner, &req));
-        let outcome = match outcome {
-            Ok(o) => o,
-            Err(message) => return bad_request(format!("invalid TraceQL query: {message}")),
-        };
-        let spansets = req.spansets;
-        let metrics = MetricsJson {
-            inspected_traces: (!spansets && outcome.inspected_traces > 0).then_some(outcome.inspected_traces),
-            inspected_bytes: outcome.inspected_bytes.to_string(),
-            completed_jobs: 1,
-            total_jobs: 1,
-        };
-        let traces = outcome.hits.into_iter().map(|h| trace_json(h, spansets)).collect();
-        json(&SearchJson { traces, metrics })
-    })
-    .await
+    let traces = outcome.hits.into_iter().map(|h| trace_json(h, spansets)).collect();
+    json(&SearchJson { traces, metrics })
 }

@@ -8,9 +8,11 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::params::Params;
-use super::{Store, bad_request, blocking, json};
-use crate::search::tags::{self, INTRINSICS};
-use crate::traceql::ast::{Attr, Scope, attribute};
+use super::{App, json};
+use crate::TraceStore;
+use crate::error::Error;
+use crate::query::search::tags::{self, INTRINSICS};
+use crate::query::traceql::ast::{Attr, Scope, attribute};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -64,16 +66,18 @@ const SCOPES: [&str; 4] = ["span", "event", "resource", "intrinsic"];
 const EMPTY_SCOPES: [&str; 2] = ["link", "instrumentation"];
 
 /// The scopes asked for (`scope` parameter; all when absent).
-fn scopes(params: &Params) -> Result<Vec<&'static str>, String> {
+fn scopes(params: &Params) -> Result<Vec<&'static str>, Error> {
     match params.get("scope").filter(|s| !s.is_empty() && *s != "all" && *s != "none") {
         None => Ok(SCOPES.to_vec()),
         Some(s) => SCOPES.iter().chain(&EMPTY_SCOPES).find(|n| **n == s).map(|n| vec![*n]).ok_or_else(|| {
-            format!("invalid scope {s:?}: use one of span, event, resource, intrinsic, link, instrumentation")
+            Error::BadRequest(format!(
+                "invalid scope {s:?}: use one of span, event, resource, intrinsic, link, instrumentation"
+            ))
         }),
     }
 }
 
-fn names_of(store: &Store, scope: &str) -> BTreeSet<String> {
+fn names_of(store: &TraceStore, scope: &str) -> BTreeSet<String> {
     store.read(|inner| match scope {
         "span" => tags::span_keys(inner),
         "event" => tags::event_keys(inner),
@@ -83,80 +87,75 @@ fn names_of(store: &Store, scope: &str) -> BTreeSet<String> {
     })
 }
 
-fn metrics(store: &Store) -> MetricsJson {
+fn metrics(store: &TraceStore) -> MetricsJson {
     MetricsJson { inspected_bytes: store.stats().bytes.to_string() }
 }
 
+/// The names of each scope in `wanted`, read in the query runner (one lock per scope).
+async fn names(app: &App, wanted: Vec<&'static str>) -> Result<Vec<(&'static str, BTreeSet<String>)>, Error> {
+    let store = app.store.clone();
+    let found = app.runner.run(move |_| wanted.into_iter().map(|s| (s, names_of(&store, s))).collect()).await?;
+    Ok(found)
+}
+
 /// `GET /api/search/tags`: one flat sorted list (intrinsics only when asked for by scope).
-pub async fn names_v1(State(store): State<Store>, Query(params): Query<Vec<(String, String)>>) -> Response {
+pub async fn names_v1(State(app): State<App>, Query(params): Query<Vec<(String, String)>>) -> Result<Response, Error> {
     let params = Params(params);
     let wanted = match params.get("scope") {
         Some("intrinsic") => vec!["intrinsic"],
-        _ => match scopes(&params) {
-            Ok(s) => s.into_iter().filter(|s| *s != "intrinsic").collect(),
-            Err(message) => return bad_request(message),
-        },
+        _ => scopes(&params)?.into_iter().filter(|s| *s != "intrinsic").collect(),
     };
-    let names: BTreeSet<String> = wanted.iter().flat_map(|s| names_of(&store, s)).collect();
-    json(&NamesV1 { tag_names: names.into_iter().collect(), metrics: metrics(&store) })
+    let names: BTreeSet<String> = names(&app, wanted).await?.into_iter().flat_map(|(_, n)| n).collect();
+    Ok(json(&NamesV1 { tag_names: names.into_iter().collect(), metrics: metrics(&app.store) }))
 }
 
 /// `GET /api/v2/search/tags`: names per scope, in Tempo's scope order.
-pub async fn names_v2(State(store): State<Store>, Query(params): Query<Vec<(String, String)>>) -> Response {
-    let wanted = match scopes(&Params(params)) {
-        Ok(s) => s,
-        Err(message) => return bad_request(message),
-    };
-    let scopes = wanted
+pub async fn names_v2(State(app): State<App>, Query(params): Query<Vec<(String, String)>>) -> Result<Response, Error> {
+    let wanted = scopes(&Params(params))?;
+    let scopes = names(&app, wanted)
+        .await?
         .into_iter()
-        .map(|name| ScopeJson { name, tags: names_of(&store, name).into_iter().collect() })
+        .map(|(name, tags)| ScopeJson { name, tags: tags.into_iter().collect() })
         .filter(|s| !s.tags.is_empty() || s.name == "intrinsic")
         .collect();
-    json(&NamesV2 { scopes, metrics: metrics(&store) })
+    Ok(json(&NamesV2 { scopes, metrics: metrics(&app.store) }))
 }
 
-fn limit(params: &Params) -> Result<usize, String> {
+fn limit(params: &Params) -> Result<usize, Error> {
     params.positive("limit", 1000)
+}
+
+/// Distinct values of `attr`, at most `limit`, found in the query runner.
+async fn values(app: &App, attr: Attr, limit: usize) -> Result<BTreeSet<tags::TypedValue>, Error> {
+    let store = app.store.clone();
+    Ok(app.runner.run(move |budget| tags::values(&store, &attr, limit, budget)).await??)
 }
 
 /// `GET /api/search/tag/<name>/values`: values of a resource or span attribute as text.
 pub async fn values_v1(
-    State(store): State<Store>,
+    State(app): State<App>,
     Path(name): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
-) -> Response {
-    let limit = match limit(&Params(params)) {
-        Ok(l) => l,
-        Err(message) => return bad_request(message),
-    };
-    blocking(move || {
-        let attr = Attr::Named { scope: Scope::Any, key: name };
-        let values = store.read(|inner| tags::values(inner, &attr, limit));
-        let text: BTreeSet<String> = values.into_iter().map(|v| v.value).collect();
-        json(&ValuesV1 { tag_values: text.into_iter().collect(), metrics: metrics(&store) })
-    })
-    .await
+) -> Result<Response, Error> {
+    let limit = limit(&Params(params))?;
+    let attr = Attr::Named { scope: Scope::Any, key: name };
+    let text: BTreeSet<String> = values(&app, attr, limit).await?.into_iter().map(|v| v.value).collect();
+    Ok(json(&ValuesV1 { tag_values: text.into_iter().collect(), metrics: metrics(&app.store) }))
 }
 
 /// `GET /api/v2/search/tag/<scoped name>/values`: typed values.
 pub async fn values_v2(
-    State(store): State<Store>,
+    State(app): State<App>,
     Path(name): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
-) -> Response {
-    let limit = match limit(&Params(params)) {
-        Ok(l) => l,
-        Err(message) => return bad_request(message),
-    };
+) -> Result<Response, Error> {
+    let limit = limit(&Params(params))?;
     let Some(attr) = attribute(&name) else {
-        return bad_request(format!(
+        return Err(Error::BadRequest(format!(
             "invalid tag {name:?}: use a scoped attribute (resource.x, span.x, .x) or an intrinsic such as name, status or kind"
-        ));
+        )));
     };
-    blocking(move || {
-        let values = store.read(|inner| tags::values(inner, &attr, limit));
-        let tag_values = values.into_iter().map(|v| TypedJson { kind: v.kind, value: v.value }).collect();
-        json(&ValuesV2 { tag_values, metrics: metrics(&store) })
-    })
-    .await
+    let found = values(&app, attr, limit).await?;
+    let tag_values = found.into_iter().map(|v| TypedJson { kind: v.kind, value: v.value }).collect();
+    Ok(json(&ValuesV2 { tag_values, metrics: metrics(&app.store) }))
 }

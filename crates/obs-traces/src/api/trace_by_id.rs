@@ -7,8 +7,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use opentelemetry_proto::tonic::trace::v1::TracesData;
+
 use super::render_json::{JResourceSpans, resource_spans};
-use super::{Store, bad_request, json, render_proto, traceid};
+use super::{App, json, render_proto, traceid};
+use crate::error::Error;
+use crate::query::trace_by_id::assemble;
 
 fn wants_protobuf(headers: &HeaderMap) -> bool {
     headers
@@ -39,30 +43,29 @@ struct V2 {
     trace: V2Trace,
 }
 
+/// The trace with the id in the path, assembled in the query runner.
+async fn fetch(app: &App, id: &str) -> Result<Option<TracesData>, Error> {
+    let id = traceid::parse(id).map_err(Error::BadRequest)?;
+    let store = app.store.clone();
+    Ok(app.runner.run(move |budget| assemble(&store, &id, budget)).await??)
+}
+
 /// `GET /api/traces/<id>`.
-pub async fn v1(State(store): State<Store>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    let id = match traceid::parse(&id) {
-        Ok(id) => id,
-        Err(message) => return bad_request(message),
-    };
-    let Some(data) = store.trace(&id) else {
-        return StatusCode::NOT_FOUND.into_response();
+pub async fn v1(State(app): State<App>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, Error> {
+    let Some(data) = fetch(&app, &id).await? else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
     };
     if wants_protobuf(&headers) {
-        return protobuf(render_proto::v1(&data));
+        return Ok(protobuf(render_proto::v1(&data)));
     }
-    json(&V1 { batches: resource_spans(&data) })
+    Ok(json(&V1 { batches: resource_spans(&data) }))
 }
 
 /// `GET /api/v2/traces/<id>`.
-pub async fn v2(State(store): State<Store>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    let id = match traceid::parse(&id) {
-        Ok(id) => id,
-        Err(message) => return bad_request(message),
-    };
-    let data = store.trace(&id);
+pub async fn v2(State(app): State<App>, Path(id): Path<String>, headers: HeaderMap) -> Result<Response, Error> {
+    let data = fetch(&app, &id).await?;
     if wants_protobuf(&headers) {
-        return protobuf(render_proto::v2(data));
+        return Ok(protobuf(render_proto::v2(data)));
     }
-    json(&V2 { trace: V2Trace { resource_spans: data.as_ref().map(resource_spans) } })
+    Ok(json(&V2 { trace: V2Trace { resource_spans: data.as_ref().map(resource_spans) } }))
 }

@@ -1,7 +1,8 @@
-//! Re-assembles stored spans into OTLP messages (for trace-by-id in JSON and protobuf).
+//! Turns stored spans back into OTLP spans (trace by id assembles them, see
+//! `crate::query::trace_by_id`).
 
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value::Value};
-use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Status, TracesData};
+use opentelemetry_proto::tonic::trace::v1::{Span, Status};
 use prost::Message;
 
 use super::{Inner, SpanRec};
@@ -44,36 +45,5 @@ impl Inner {
         span.status =
             Some(Status { message: self.strings.text(rec.status_msg).to_owned(), code: i32::from(rec.status) });
         span
-    }
-
-    /// The whole stored trace, grouped by resource and scope, or `None` when unknown.
-    pub fn trace_data(&self, trace_id: &[u8; 16]) -> Option<TracesData> {
-        let entry = self.traces.get(self.traces.find(trace_id)?)?;
-        let mut by_group: Vec<(u32, Vec<Span>)> = Vec::new();
-        for &seq in entry.spans.as_slice() {
-            let Some((rec, record)) = self.span(seq) else { continue };
-            let span = self.otlp_span(trace_id, rec, record);
-            match by_group.iter_mut().find(|(g, _)| *g == rec.group) {
-                Some((_, spans)) => spans.push(span),
-                None => by_group.push((rec.group, vec![span])),
-            }
-        }
-        let mut resource_spans: Vec<ResourceSpans> = Vec::new();
-        for (gid, spans) in by_group {
-            let Some(group) = self.groups.get(gid) else { continue };
-            let scope = ScopeSpans { scope: Some(group.scope.clone()), spans, schema_url: group.scope_schema.clone() };
-            let same = resource_spans
-                .iter_mut()
-                .find(|rs| rs.resource.as_ref() == Some(&group.resource) && rs.schema_url == group.resource_schema);
-            match same {
-                Some(rs) => rs.scope_spans.push(scope),
-                None => resource_spans.push(ResourceSpans {
-                    resource: Some(group.resource.clone()),
-                    scope_spans: vec![scope],
-                    schema_url: group.resource_schema.clone(),
-                }),
-            }
-        }
-        (!resource_spans.is_empty()).then_some(TracesData { resource_spans })
     }
 }

@@ -1,6 +1,8 @@
 //! Eviction: the oldest spans (in arrival order) leave first, one span at a time, until the store
 //! is under both caps; their index entries go with them and a segment's memory is released once
 //! all of its spans are gone. A trace whose oldest spans were evicted keeps its newer ones.
+//! Only spans older than the request being stored leave (`floor`): a request that was admitted
+//! is never evicted by its own ingest.
 
 use obs_contract::StoreLimits;
 use opentelemetry_proto::tonic::trace::v1::Span;
@@ -10,11 +12,28 @@ use super::ingest::SPAN_FIXED;
 use super::{Inner, SEGMENT};
 use crate::codec::ValRef;
 
+/// Bytes one event-key entry costs besides its text (map slot, string header, count).
+const EVENT_KEY_OVERHEAD: usize = 48;
+
 impl Inner {
-    /// Evicts oldest spans until `extra` more spans fit under the caps.
+    /// Evicts oldest spans, older than the request being stored, until `extra` more spans fit
+    /// under the caps.
     pub fn make_room(&mut self, limits: &StoreLimits, extra: u64) {
-        while self.items() > 0 && (self.items() + extra > limits.max_items || self.bytes() > limits.max_bytes) {
+        while self.live_from < self.floor
+            && (self.items() + extra > limits.max_items || self.bytes() > limits.max_bytes)
+        {
             self.evict_oldest();
+        }
+    }
+
+    /// Counts one use of an event attribute key (for tag listings), with its bytes.
+    pub(super) fn count_event_key(&mut self, key: &str) {
+        match self.event_keys.get_mut(key) {
+            Some(count) => *count += 1,
+            None => {
+                self.event_keys.insert(key.to_owned(), 1);
+                self.event_key_bytes += (key.len() + EVENT_KEY_OVERHEAD) as u64;
+            }
         }
     }
 
@@ -52,6 +71,7 @@ impl Inner {
                 *count -= 1;
                 if *count == 0 {
                     self.event_keys.remove(&key);
+                    self.event_key_bytes = self.event_key_bytes.saturating_sub((key.len() + EVENT_KEY_OVERHEAD) as u64);
                 }
             }
         }
@@ -60,7 +80,7 @@ impl Inner {
         self.strings.release(rec.name);
         self.strings.release(rec.status_msg);
         self.groups.unpost(rec.group, seq);
-        self.traces.unpost(rec.trace, seq);
+        self.traces.unpost(rec.trace, seq, &rec.span_id);
         self.span_bytes = self.span_bytes.saturating_sub(SPAN_FIXED + u64::from(rec.blob_len) + 4 * postings);
         self.counters.evicted += 1;
         self.live_from += 1;
@@ -77,6 +97,7 @@ impl Inner {
         self.groups.rebase(offset);
         self.traces.rebase(offset);
         self.first_seq = 0;
+        self.floor = self.floor.saturating_sub(offset);
         self.live_from -= offset;
         self.next_seq -= offset;
     }

@@ -138,6 +138,11 @@ impl Groups {
         }
     }
 
+    /// The group's identity: its resource and scope, encoded (equal for equal pairs).
+    pub fn key_of(&self, id: u32) -> Option<&[u8]> {
+        Some(&self.get(id)?.key)
+    }
+
     /// The group with this id.
     pub fn get(&self, id: u32) -> Option<&Group> {
         self.slots.get(id as usize)?.as_ref()

@@ -1,6 +1,6 @@
 //! Ingest: validation, duplicate detection and appending spans with their index entries.
 
-use obs_contract::{IngestOutcome, Refusal, StoreLimits};
+use obs_contract::{IngestOutcome, StoreLimits};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use opentelemetry_proto::tonic::trace::v1::Span;
@@ -58,16 +58,10 @@ fn extras_of(span: &Span) -> Vec<u8> {
 }
 
 impl Inner {
-    /// Stores a request; duplicates count as accepted, invalid spans as rejected.
-    pub fn ingest(&mut self, req: &ExportTraceServiceRequest, limits: &StoreLimits) -> Result<IngestOutcome, Refusal> {
-        let total: u64 = req.resource_spans.iter().flat_map(|rs| &rs.scope_spans).map(|ss| ss.spans.len() as u64).sum();
-        if total > limits.max_items {
-            self.counters.refused += total;
-            return Err(Refusal::Full(format!(
-                "the request holds {total} spans, more than the whole store keeps ({}); send smaller batches or raise the span cap",
-                limits.max_items
-            )));
-        }
+    /// Stores a request that fits the caps (see [`super::admit`]); duplicates count as
+    /// accepted, invalid spans as rejected. Only spans older than the request are evicted for it.
+    pub fn ingest(&mut self, req: &ExportTraceServiceRequest, limits: &StoreLimits) -> IngestOutcome {
+        self.floor = self.next_seq;
         let mut outcome = IngestOutcome::default();
         let mut keys = KeyCache::default();
         let mut seen = SeenTraces::with_capacity_and_hasher(64, FxBuild);
@@ -82,7 +76,7 @@ impl Inner {
         }
         keys.finish(&mut self.strings);
         self.make_room(limits, 0);
-        Ok(outcome)
+        outcome
     }
 
     fn ingest_span<'r>(
@@ -134,9 +128,25 @@ impl Inner {
         Some(slot)
     }
 
+    /// Whether the trace already holds the span: its id set answers for a big trace, a look at
+    /// its few spans for a small one.
     fn is_duplicate(&self, slot: Option<u32>, span_id: &[u8; 8]) -> bool {
-        let Some(entry) = slot.and_then(|slot| self.traces.get(slot)) else { return false };
+        let Some(slot) = slot else { return false };
+        if let Some(known) = self.traces.has_span(slot, span_id) {
+            return known;
+        }
+        let Some(entry) = self.traces.get(slot) else { return false };
         entry.spans.as_slice().iter().any(|&seq| self.rec(seq).is_some_and(|rec| &rec.span_id == span_id))
+    }
+
+    /// Gives a trace that just reached [`super::traces::INDEXED_FROM`] spans its span-id set.
+    fn index_trace(&mut self, slot: u32) {
+        if !self.traces.wants_ids(slot) {
+            return;
+        }
+        let Some(entry) = self.traces.get(slot) else { return };
+        let ids = entry.spans.as_slice().iter().filter_map(|&seq| self.rec(seq)).map(|rec| rec.span_id).collect();
+        self.traces.set_ids(slot, ids);
     }
 
     fn append<'r>(&mut self, group: u32, trace: u32, span_id: [u8; 8], span: &'r Span, keys: &mut KeyCache<'r>) {
@@ -160,7 +170,7 @@ impl Inner {
         let extras = extras_of(span);
         for event in &span.events {
             for kv in &event.attributes {
-                *self.event_keys.entry(kv.key.clone()).or_default() += 1;
+                self.count_event_key(&kv.key);
             }
         }
         let Some(seg) = self.segments.back_mut() else { return };
@@ -191,7 +201,7 @@ impl Inner {
         }
         let blob_len = (seg.blob.len() - blob_off) as u32;
         let end = span.end_time_unix_nano.max(span.start_time_unix_nano);
-        seg.spans.push(SpanRec {
+        let rec = SpanRec {
             start: span.start_time_unix_nano,
             duration: end - span.start_time_unix_nano,
             span_id,
@@ -205,8 +215,10 @@ impl Inner {
             blob_len,
             kind: span.kind.clamp(0, 255) as u8,
             status: status.map_or(0, |s| s.code.clamp(0, 255) as u8),
-        });
-        self.traces.post(trace, seq, span.start_time_unix_nano, end);
+        };
+        seg.spans.push(rec);
+        self.traces.post(trace, seq, &rec);
+        self.index_trace(trace);
         self.groups.post(group, seq);
         self.span_bytes += SPAN_FIXED + u64::from(blob_len) + 4 * postings;
         self.next_seq += 1;

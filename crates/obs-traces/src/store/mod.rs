@@ -16,17 +16,21 @@
 //! order leave first, one span at a time, with their index entries; a segment's memory is freed
 //! once all of its spans are gone. A trace whose oldest spans were evicted keeps its newer spans
 //! (its recorded time range is not narrowed). A request holding more spans than the span cap is
-//! refused whole. Bytes are the store's own estimate (records, fixed parts, posting lists,
+//! refused whole before it reaches the store ([`admit`]), and spans of the request being stored
+//! are never evicted for it. Bytes are the store's own estimate (records, fixed parts, posting lists,
 //! dictionary, groups and traces), measured close to the process's real growth.
 //!
-//! Duplicates (same trace id and span id) are found through the trace's span list and stored
-//! once. Sequence numbers are renumbered from 0 if they approach `u32::MAX`.
+//! Duplicates (same trace id and span id) are found through the trace's span-id set (its span
+//! list while it is small) and stored once. Sequence numbers are renumbered from 0 if they approach `u32::MAX`.
 
+pub mod admit;
 mod assemble;
 mod evict;
 pub mod groups;
 mod ingest;
+pub mod item_limits;
 mod keycache;
+mod locked;
 #[cfg(test)]
 mod tests;
 pub mod traces;
@@ -37,6 +41,7 @@ use crate::codec::Record;
 use crate::hash::FxMap;
 use crate::intern::Interner;
 use groups::Groups;
+pub use locked::TraceStore;
 use traces::Traces;
 
 /// Spans per segment; memory is released a segment at a time once all its spans are evicted.
@@ -124,6 +129,10 @@ pub struct Inner {
     pub counters: Counters,
     /// Event attribute keys with their use counts (for tag listings).
     pub event_keys: FxMap<String, u32>,
+    /// Bytes of `event_keys`.
+    event_key_bytes: u64,
+    /// The first sequence number of the request being stored: eviction stops there.
+    floor: u32,
     /// Scratch for eviction: `(key id, string value id)` of the span being evicted.
     evict_ids: Vec<(u32, Option<u32>)>,
 }
@@ -150,12 +159,6 @@ impl Inner {
         Some((seg, seg.spans.get((idx % SEGMENT) as usize)?))
     }
 
-    /// Every stored span, newest first, walking the segments directly (full scans).
-    pub fn spans_newest_first(&self) -> NewestFirst<'_> {
-        let seg = self.segments.len();
-        NewestFirst { inner: self, seg, idx: 0 }
-    }
-
     /// Sequence numbers of the stored spans, newest first.
     pub fn seqs_newest_first(&self) -> impl Iterator<Item = u32> + use<> {
         (self.live_from..self.next_seq).rev()
@@ -168,37 +171,18 @@ impl Inner {
 
     /// Approximate bytes held, indexes included.
     pub fn bytes(&self) -> u64 {
-        self.span_bytes + (self.strings.bytes() + self.groups.bytes() + self.traces.bytes()) as u64
+        self.span_bytes
+            + self.event_key_bytes
+            + (self.strings.bytes() + self.groups.bytes() + self.traces.bytes()) as u64
     }
-}
 
-/// Iterator over stored spans, newest first: `(seq, fixed part, byte record)`.
-pub struct NewestFirst<'a> {
-    inner: &'a Inner,
-    seg: usize,
-    idx: usize,
-}
+    /// Sequence numbers of the stored spans below `below`, newest first.
+    pub fn seqs_below(&self, below: u32) -> impl Iterator<Item = u32> + use<> {
+        (self.live_from..below.min(self.next_seq)).rev()
+    }
 
-impl<'a> Iterator for NewestFirst<'a> {
-    type Item = (u32, &'a SpanRec, Record<'a>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let inner = self.inner;
-        loop {
-            if self.idx == 0 {
-                self.seg = self.seg.checked_sub(1)?;
-                self.idx = inner.segments.get(self.seg)?.spans.len();
-                continue;
-            }
-            self.idx -= 1;
-            let seq = inner.first_seq + self.seg as u32 * SEGMENT + self.idx as u32;
-            if seq < inner.live_from {
-                return None;
-            }
-            let seg = inner.segments.get(self.seg)?;
-            let rec = seg.spans.get(self.idx)?;
-            let blob = seg.blob.get(rec.blob_range())?;
-            return Some((seq, rec, Record::parse(blob)));
-        }
+    /// One past the newest sequence number.
+    pub fn next_seq(&self) -> u32 {
+        self.next_seq
     }
 }

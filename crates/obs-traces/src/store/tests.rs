@@ -77,7 +77,7 @@ fn byte_cap_and_oversized_request() {
     assert!(stats.evicted > 0 && stats.items + stats.evicted == 500, "{stats:?}");
     let small = TraceStore::new(limits(2, 1 << 20));
     let spans = (1..=3).map(|i| span(1, i, 0, "op", 0, vec![])).collect();
-    assert!(matches!(small.ingest(request("svc", spans)), Err(Refusal::Full(_))));
+    assert!(matches!(small.ingest(request("svc", spans)), Err(Refusal::TooLarge(_))));
     assert_eq!(small.stats().refused, 3);
 }
 
@@ -119,38 +119,33 @@ fn keys_survive_mid_request_eviction() {
     assert_eq!(store.stats().evicted, 4);
 }
 
-/// Pins the request-local trace memo: interleaved traces, a span repeated inside one request, and
-/// a remembered trace whose spans are all evicted mid-request (its slot freed) still land in the
-/// right trace, each span once.
+/// Pins that a request bigger than the byte cap is refused whole as too large (naming the
+/// cap's variable) with nothing stored or evicted, and that a request that fits evicts only
+/// older spans, never its own: interleaved traces and a span repeated inside the request each
+/// land once.
 #[test]
-fn interleaved_traces_and_evicted_memo() {
+fn too_large_refused_and_only_older_data_evicted() {
     let big = |t: u32, id: u32, parent: u32| {
         span(t, id, parent, "op", 0, vec![kv("payload", s(&format!("{t}-{id}-{}", "x".repeat(4000))))])
     };
     let trial = TraceStore::new(limits(100, 1 << 30));
     trial.ingest(request("svc", vec![big(7, 1, 0), big(8, 1, 0), big(7, 2, 1)])).unwrap();
     let store = TraceStore::new(limits(100, trial.stats().bytes + 1000));
-    let spans = vec![
-        big(1, 1, 0),
-        big(2, 1, 0),
-        big(1, 2, 1),
-        big(1, 2, 1),
-        big(3, 1, 0),
-        big(4, 1, 0),
-        big(5, 1, 0),
-        big(1, 3, 1),
-    ];
+    store.ingest(request("svc", vec![big(9, 1, 0), big(10, 1, 0)])).unwrap();
+    let spans = vec![big(1, 1, 0), big(2, 1, 0), big(1, 2, 1), big(1, 2, 1), big(1, 3, 1)];
+    let refusal = store.ingest(request("svc", spans)).unwrap_err();
+    assert!(matches!(&refusal, Refusal::TooLarge(m) if m.contains("OBS_MAX_TRACE_BYTES")), "{refusal:?}");
+    assert_eq!((store.stats().items, store.stats().evicted, store.stats().refused), (2, 0, 5));
+    let spans = vec![big(1, 1, 0), big(2, 1, 0), big(1, 1, 0)];
     let outcome = store.ingest(request("svc", spans)).unwrap();
-    assert_eq!((outcome.accepted, outcome.rejected), (8, 0));
+    assert_eq!((outcome.accepted, outcome.rejected), (3, 0));
     let ids = |t: u32| -> Vec<u8> {
         store.trace(&trace_id(t)).map_or_else(Vec::new, |data| {
             let spans = data.resource_spans.iter().flat_map(|rs| &rs.scope_spans).flat_map(|ss| &ss.spans);
             spans.map(|s| s.span_id[7]).collect()
         })
     };
-    assert_eq!(ids(1), [3], "trace 1 was evicted whole mid-request, then started anew");
-    assert_eq!((ids(2), ids(3)), (vec![], vec![]));
-    assert_eq!((ids(4), ids(5)), (vec![1], vec![1]));
+    assert_eq!((ids(1), ids(2), ids(9), ids(10)), (vec![1], vec![1], vec![], vec![1]), "the oldest made room");
     let stats = store.stats();
-    assert_eq!((stats.items, stats.evicted), (3, 4), "{stats:?}");
+    assert_eq!((stats.items, stats.evicted), (3, 1), "{stats:?}");
 }

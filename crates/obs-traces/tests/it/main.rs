@@ -5,4 +5,5 @@
 mod api_errors;
 mod caps;
 mod fixtures;
+mod hardening;
 mod support;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use obs_contract::StoreLimits;
+use obs_contract::query::{QueryLimits, QueryRunner};
 use obs_traces::TraceStore;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use serde_json::Value;
@@ -26,8 +27,13 @@ impl Server {
 
     /// Serves the router nested under `prefix` (as the UI port does).
     pub fn start_at(limits: StoreLimits, prefix: &str) -> Server {
+        Self::start_with(limits, QueryLimits::default(), prefix)
+    }
+
+    /// Serves the router nested under `prefix`, its queries obeying `query`.
+    pub fn start_with(limits: StoreLimits, query: QueryLimits, prefix: &str) -> Server {
         let store = Arc::new(TraceStore::new(limits));
-        let router = obs_traces::router(store.clone());
+        let router = obs_traces::router(store.clone(), QueryRunner::new(query));
         let router = if prefix.is_empty() { router } else { axum::Router::new().nest(prefix, router) };
         let served = ServedRouter::start(router).expect("serve the router on 127.0.0.1:0");
         Server { base: format!("{}{prefix}", served.url()), store, _served: served }

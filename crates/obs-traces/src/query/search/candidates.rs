@@ -5,8 +5,8 @@
 use super::bind::{BCmp, BField, BSet};
 use super::eval::Val;
 use crate::codec::Record;
+use crate::query::traceql::ast::{Attr, Lit, Op, Scope};
 use crate::store::{Inner, SpanRec};
-use crate::traceql::ast::{Attr, Lit, Op, Scope};
 
 /// The spans to visit.
 pub enum Candidates<'a> {
@@ -43,18 +43,27 @@ fn union<'a>(a: Candidates<'a>, b: Candidates<'a>) -> Candidates<'a> {
 pub fn for_set<'a>(set: &BSet, inner: &'a Inner) -> Candidates<'a> {
     match set {
         BSet::Filter(f) => for_field(f, inner),
-        BSet::And(a, b) => smaller(for_set(a, inner), for_set(b, inner)),
-        BSet::Or(a, b) => union(for_set(a, inner), for_set(b, inner)),
+        BSet::And(items) => fold(items.iter().map(|s| for_set(s, inner)), smaller),
+        BSet::Or(items) => fold(items.iter().map(|s| for_set(s, inner)), union),
     }
 }
 
 fn for_field<'a>(field: &BField, inner: &'a Inner) -> Candidates<'a> {
     match field {
         BField::True | BField::Not(_) => Candidates::Scan,
-        BField::And(a, b) => smaller(for_field(a, inner), for_field(b, inner)),
-        BField::Or(a, b) => union(for_field(a, inner), for_field(b, inner)),
+        BField::And(items) => fold(items.iter().map(|f| for_field(f, inner)), smaller),
+        BField::Or(items) => fold(items.iter().map(|f| for_field(f, inner)), union),
         BField::Cmp(c) => for_cmp(c, inner),
     }
+}
+
+/// Combines the candidates of a list's operands (an empty list has none to narrow: a scan).
+fn fold<'a>(
+    mut items: impl Iterator<Item = Candidates<'a>>,
+    combine: fn(Candidates<'a>, Candidates<'a>) -> Candidates<'a>,
+) -> Candidates<'a> {
+    let first = items.next().unwrap_or(Candidates::Scan);
+    items.fold(first, combine)
 }
 
 /// Posting lists of the resource groups whose resource satisfies `c` on attribute `key`.
@@ -128,23 +137,36 @@ fn for_cmp<'a>(c: &BCmp, inner: &'a Inner) -> Candidates<'a> {
 /// One candidate span: sequence number, fixed part, byte record.
 pub type Item<'a> = (u32, &'a SpanRec, Record<'a>);
 
-/// Walks candidate spans newest first, without repeats.
-pub fn newest_first<'a>(c: Candidates<'a>, inner: &'a Inner) -> Box<dyn Iterator<Item = Item<'a>> + 'a> {
+/// Walks candidate spans with sequence numbers below `below`, newest first, without repeats
+/// (a search resumes there after it released the lock between chunks).
+pub fn newest_first<'a>(c: Candidates<'a>, inner: &'a Inner, below: u32) -> Box<dyn Iterator<Item = Item<'a>> + 'a> {
     let lookup = move |seq: u32| inner.span(seq).map(|(rec, record)| (seq, rec, record));
+    let end = |list: &[u32]| list.partition_point(|&s| s < below);
     match c {
-        Candidates::Scan => Box::new(inner.spans_newest_first()),
-        Candidates::Lists(lists) if lists.len() == 1 => Box::new(lists[0].iter().rev().filter_map(move |&s| lookup(s))),
+        Candidates::Scan => Box::new(inner.seqs_below(below).filter_map(lookup)),
         Candidates::Lists(lists) => {
-            let merge = Merge { cursors: lists.into_iter().map(|l| (l, l.len())).collect(), last: None };
+            let merge = Merge::new(lists.into_iter().map(|l| (l, end(l))).collect());
             Box::new(merge.filter_map(lookup))
         }
     }
 }
 
-/// K-way descending merge of ascending lists.
+/// K-way descending merge of ascending lists (a heap: a resource query can match thousands).
 struct Merge<'a> {
     cursors: Vec<(&'a [u32], usize)>,
+    heap: std::collections::BinaryHeap<(u32, usize)>,
     last: Option<u32>,
+}
+
+impl<'a> Merge<'a> {
+    fn new(cursors: Vec<(&'a [u32], usize)>) -> Self {
+        let heap = cursors
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (list, end))| Some((*list.get(end.checked_sub(1)?)?, i)))
+            .collect();
+        Self { cursors, heap, last: None }
+    }
 }
 
 impl Iterator for Merge<'_> {
@@ -152,14 +174,13 @@ impl Iterator for Merge<'_> {
 
     fn next(&mut self) -> Option<u32> {
         loop {
-            let (best, value) = self
-                .cursors
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, end))| *end > 0)
-                .map(|(i, (list, end))| (i, list[*end - 1]))
-                .max_by_key(|(_, v)| *v)?;
-            self.cursors[best].1 -= 1;
+            let (value, i) = self.heap.pop()?;
+            if let Some((list, end)) = self.cursors.get_mut(i) {
+                *end -= 1;
+                if let Some(&next) = end.checked_sub(1).and_then(|e| list.get(e)) {
+                    self.heap.push((next, i));
+                }
+            }
             if self.last != Some(value) {
                 self.last = Some(value);
                 return Some(value);

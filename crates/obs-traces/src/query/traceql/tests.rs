@@ -23,13 +23,10 @@ fn resource_equality() {
 #[test]
 fn intrinsics_and_precedence() {
     let q = parse("{ status = error || duration > 1.5ms && kind = server }").unwrap();
-    let want = Field::Or(
-        Box::new(cmp(Attr::Status, Op::Eq, Lit::Status(2))),
-        Box::new(Field::And(
-            Box::new(cmp(Attr::Duration, Op::Gt, Lit::Duration(1_500_000))),
-            Box::new(cmp(Attr::Kind, Op::Eq, Lit::Kind(2))),
-        )),
-    );
+    let want = Field::Or(vec![
+        cmp(Attr::Status, Op::Eq, Lit::Status(2)),
+        Field::And(vec![cmp(Attr::Duration, Op::Gt, Lit::Duration(1_500_000)), cmp(Attr::Kind, Op::Eq, Lit::Kind(2))]),
+    ]);
     assert_eq!(q, Spanset::Filter(want));
 }
 
@@ -37,15 +34,15 @@ fn intrinsics_and_precedence() {
 #[test]
 fn spanset_operators() {
     let q = parse(r#"({ .a = 1 } || { span.b != -2.5 }) && { !(.c = true) && name =~ "po.*" }"#).unwrap();
-    let left = Spanset::Or(
-        Box::new(Spanset::Filter(cmp(named(Scope::Any, "a"), Op::Eq, Lit::Int(1)))),
-        Box::new(Spanset::Filter(cmp(named(Scope::Span, "b"), Op::Ne, Lit::Float(-2.5)))),
-    );
-    let right = Field::And(
-        Box::new(Field::Not(Box::new(cmp(named(Scope::Any, "c"), Op::Eq, Lit::Bool(true))))),
-        Box::new(cmp(Attr::Name, Op::Re, Lit::Str("po.*".into()))),
-    );
-    assert_eq!(q, Spanset::And(Box::new(left), Box::new(Spanset::Filter(right))));
+    let left = Spanset::Or(vec![
+        Spanset::Filter(cmp(named(Scope::Any, "a"), Op::Eq, Lit::Int(1))),
+        Spanset::Filter(cmp(named(Scope::Span, "b"), Op::Ne, Lit::Float(-2.5))),
+    ]);
+    let right = Field::And(vec![
+        Field::Not(Box::new(cmp(named(Scope::Any, "c"), Op::Eq, Lit::Bool(true)))),
+        cmp(Attr::Name, Op::Re, Lit::Str("po.*".into())),
+    ]);
+    assert_eq!(q, Spanset::And(vec![left, Spanset::Filter(right)]));
 }
 
 /// Pins that `{}` matches everything and that new-style intrinsic spellings parse.
@@ -53,10 +50,10 @@ fn spanset_operators() {
 fn empty_and_new_spellings() {
     assert_eq!(parse("{}").unwrap(), Spanset::Filter(Field::True));
     let q = parse("{ span:duration >= 10us && trace:rootService = `svc` }").unwrap();
-    let want = Field::And(
-        Box::new(cmp(Attr::Duration, Op::Ge, Lit::Duration(10_000))),
-        Box::new(cmp(Attr::RootService, Op::Eq, Lit::Str("svc".into()))),
-    );
+    let want = Field::And(vec![
+        cmp(Attr::Duration, Op::Ge, Lit::Duration(10_000)),
+        cmp(Attr::RootService, Op::Eq, Lit::Str("svc".into())),
+    ]);
     assert_eq!(q, Spanset::Filter(want));
 }
 
@@ -123,4 +120,14 @@ fn odd_input_never_panics() {
 fn multi_line_position() {
     let err = parse("{ .a = 1 }\n&& {").unwrap_err();
     assert_eq!((err.line, err.col), (2, 5));
+}
+
+/// Pins that `&&`/`||` chains are flat lists however long, and that brackets around the same
+/// operator are spliced in: the tree is only as deep as the brackets.
+#[test]
+fn chains_are_flat() {
+    let q = parse(&format!("{{ .a = 1{} }}", " && .a = 1".repeat(500))).unwrap();
+    assert!(matches!(&q, Spanset::Filter(Field::And(items)) if items.len() == 501), "{q:?}");
+    let q = parse("({ .a = 1 } || { .b = 1 }) || { .c = 1 } || ({ .d = 1 })").unwrap();
+    assert!(matches!(&q, Spanset::Or(items) if items.len() == 4), "{q:?}");
 }

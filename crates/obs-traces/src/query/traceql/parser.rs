@@ -9,6 +9,10 @@
 //! f_and    := f_unary ( "&&" f_unary )*
 //! f_unary  := "!" f_unary | "(" f_or ")" | "true" | attribute op literal
 //! ```
+//!
+//! `&&`/`||` chains become flat lists; brackets and `!` nest, and a depth counter refuses
+//! nesting past [`MAX_DEPTH`] (the lexical scan in `obs_contract::query::scan` refuses it
+//! first; this is the second guard, so the parser's own recursion is bounded whatever calls it).
 
 use super::ParseError;
 use super::ast::{Cmp, Field, Lit, Op, Spanset, attribute, keyword};
@@ -79,21 +83,27 @@ impl Parser<'_> {
     }
 
     fn set_or(&mut self) -> Result<Spanset, ParseError> {
-        let mut left = self.set_and()?;
+        let mut items = vec![self.set_and()?];
         while self.peek() == &Tok::Or {
             self.next();
-            left = Spanset::Or(Box::new(left), Box::new(self.set_and()?));
+            items.push(self.set_and()?);
         }
-        Ok(left)
+        Ok(flat(items, Spanset::Or, |s| match s {
+            Spanset::Or(inner) => Ok(inner),
+            other => Err(other),
+        }))
     }
 
     fn set_and(&mut self) -> Result<Spanset, ParseError> {
-        let mut left = self.set_atom()?;
+        let mut items = vec![self.set_atom()?];
         while self.peek() == &Tok::And {
             self.next();
-            left = Spanset::And(Box::new(left), Box::new(self.set_atom()?));
+            items.push(self.set_atom()?);
         }
-        Ok(left)
+        Ok(flat(items, Spanset::And, |s| match s {
+            Spanset::And(inner) => Ok(inner),
+            other => Err(other),
+        }))
     }
 
     fn nest(&mut self) -> Result<(), ParseError> {
@@ -134,21 +144,27 @@ impl Parser<'_> {
     }
 
     fn f_or(&mut self) -> Result<Field, ParseError> {
-        let mut left = self.f_and()?;
+        let mut items = vec![self.f_and()?];
         while self.peek() == &Tok::Or {
             self.next();
-            left = Field::Or(Box::new(left), Box::new(self.f_and()?));
+            items.push(self.f_and()?);
         }
-        Ok(left)
+        Ok(flat(items, Field::Or, |f| match f {
+            Field::Or(inner) => Ok(inner),
+            other => Err(other),
+        }))
     }
 
     fn f_and(&mut self) -> Result<Field, ParseError> {
-        let mut left = self.f_unary()?;
+        let mut items = vec![self.f_unary()?];
         while self.peek() == &Tok::And {
             self.next();
-            left = Field::And(Box::new(left), Box::new(self.f_unary()?));
+            items.push(self.f_unary()?);
         }
-        Ok(left)
+        Ok(flat(items, Field::And, |f| match f {
+            Field::And(inner) => Ok(inner),
+            other => Err(other),
+        }))
     }
 
     fn f_unary(&mut self) -> Result<Field, ParseError> {
@@ -217,4 +233,20 @@ impl Parser<'_> {
         self.next();
         Ok(lit)
     }
+}
+
+/// One operand as itself, several as one flat list node: operands that are already the same
+/// operator (from brackets, `(a && b) && c`) are spliced in, so chains never nest.
+fn flat<T>(items: Vec<T>, node: fn(Vec<T>) -> T, same: fn(T) -> Result<Vec<T>, T>) -> T {
+    if items.len() == 1 {
+        return items.into_iter().next().unwrap_or_else(|| node(Vec::new()));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match same(item) {
+            Ok(inner) => out.extend(inner),
+            Err(other) => out.push(other),
+        }
+    }
+    node(out)
 }

@@ -2,12 +2,13 @@
 #![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 use obs_contract::StoreLimits;
+use obs_contract::query::{Budget, QueryLimits};
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 
 use super::{Request, legacy_query, run};
 use crate::TraceStore;
+use crate::query::traceql::{ast::Spanset, parse};
 use crate::testdata::{kv, request, s, span};
-use crate::traceql::{ast::Spanset, parse};
 
 /// Three traces: 1 = checkout (GET, 200, 10 ms), 2 = payments with an error child, 3 = checkout POST 500.
 fn store() -> TraceStore {
@@ -35,7 +36,7 @@ fn ids(store: &TraceStore, query: Spanset, limit: usize) -> Vec<u8> {
         min_duration: None,
         max_duration: None,
     };
-    let out = store.read(|inner| run(inner, &req)).unwrap();
+    let out = run(store, &req, &Budget::unlimited()).unwrap();
     out.hits.iter().map(|h| h.trace_id[15]).collect()
 }
 
@@ -84,7 +85,11 @@ fn limit_and_legacy_tags() {
     let st = store();
     assert_eq!(ids(&st, parse("{}").unwrap(), 2), vec![3, 2]);
     let tags = |pairs: &[(&str, &str)]| {
-        legacy_query(&pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect::<Vec<_>>())
+        legacy_query(
+            &pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect::<Vec<_>>(),
+            &QueryLimits::default(),
+        )
+        .unwrap()
     };
     assert_eq!(ids(&st, tags(&[("service.name", "checkout")]), 20), vec![3, 1]);
     assert_eq!(ids(&st, tags(&[("service.name", "checkout"), ("http.status", "500")]), 20), vec![3]);
@@ -106,7 +111,7 @@ fn spanset_details() {
         min_duration: None,
         max_duration: None,
     };
-    let out = st.read(|inner| run(inner, &req)).unwrap();
+    let out = run(&st, &req, &Budget::unlimited()).unwrap();
     let hit = &out.hits[0];
     assert_eq!((hit.matched, hit.spans.len()), (2, 1));
     assert_eq!(hit.root_service, "payments");

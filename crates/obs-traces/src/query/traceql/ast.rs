@@ -1,14 +1,16 @@
-//! The parsed form of a TraceQL query.
+//! The parsed form of a TraceQL query. `&&` and `||` chains are flat lists, so the tree is only
+//! as deep as the query's brackets and `!` (bounded by the parser): walking or dropping it
+//! recursively stays within a small, fixed stack.
 
-/// A spanset expression: filters combined with `&&` (both spansets non-empty) and `||`.
+/// A spanset expression: filters combined with `&&` (every spanset non-empty) and `||`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Spanset {
     /// `{ field expression }`.
     Filter(Field),
-    /// `a && b`.
-    And(Box<Spanset>, Box<Spanset>),
-    /// `a || b`.
-    Or(Box<Spanset>, Box<Spanset>),
+    /// `a && b && ...` (two or more operands).
+    And(Vec<Spanset>),
+    /// `a || b || ...` (two or more operands).
+    Or(Vec<Spanset>),
 }
 
 /// A per-span condition inside `{ }`.
@@ -16,10 +18,10 @@ pub enum Spanset {
 pub enum Field {
     /// `{}` or `{ true }`: every span.
     True,
-    /// `a && b`.
-    And(Box<Field>, Box<Field>),
-    /// `a || b`.
-    Or(Box<Field>, Box<Field>),
+    /// `a && b && ...` (two or more operands).
+    And(Vec<Field>),
+    /// `a || b || ...` (two or more operands).
+    Or(Vec<Field>),
     /// `!a`.
     Not(Box<Field>),
     /// `attribute op literal`.

@@ -4,10 +4,14 @@ use std::collections::BTreeSet;
 
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 
+use obs_contract::query::{Budget, LimitError};
+
+use crate::TraceStore;
 use crate::codec::ValRef;
 use crate::intern::KEY_SPAN;
+use crate::query::chunks::scan_newest;
+use crate::query::traceql::ast::{Attr, Scope, kind_name, status_name};
 use crate::store::Inner;
-use crate::traceql::ast::{Attr, Scope, kind_name, status_name};
 
 /// The intrinsic tag names Tempo 2.7 lists in `/api/v2/search/tags`.
 pub const INTRINSICS: [&str; 20] = [
@@ -79,45 +83,43 @@ fn typed_span(inner: &Inner, value: ValRef<'_>) -> Option<TypedValue> {
     Some(TypedValue { kind, value })
 }
 
-/// Distinct values of an attribute or intrinsic, at most `limit`.
-pub fn values(inner: &Inner, attr: &Attr, limit: usize) -> BTreeSet<TypedValue> {
+/// Distinct values of an attribute or intrinsic, at most `limit`; span values are found by a
+/// scan in chunks (see [`scan_newest`]).
+pub fn values(
+    store: &TraceStore,
+    attr: &Attr,
+    limit: usize,
+    budget: &Budget,
+) -> Result<BTreeSet<TypedValue>, LimitError> {
     let mut out = BTreeSet::new();
     let keyword = |s: &str| TypedValue { kind: "keyword", value: s.to_owned() };
-    let spans = || inner.seqs_newest_first().filter_map(|s| inner.span(s));
     match attr {
         Attr::Status => out.extend((0..=2).map(|c| keyword(status_name(c)))),
         Attr::Kind => out.extend((0..=5).map(|k| keyword(kind_name(k)))),
         Attr::Name | Attr::RootName => {
-            for (rec, _) in spans() {
-                if out.len() >= limit {
-                    break;
-                }
-                if attr == &Attr::Name || rec.is_root() {
+            let roots_only = attr == &Attr::RootName;
+            scan_newest(store, budget, |inner, rec, _| {
+                if !roots_only || rec.is_root() {
                     out.insert(TypedValue { kind: "string", value: inner.strings.text(rec.name).to_owned() });
                 }
-            }
+                out.len() < limit
+            })?;
         }
-        Attr::RootService => {
+        Attr::RootService => store.read(|inner| {
             out.extend(inner.groups.iter().map(|(_, g)| TypedValue { kind: "string", value: g.service.clone() }));
-        }
+        }),
         Attr::Named { scope, key } => {
             if *scope != Scope::Span {
-                for (_, g) in inner.groups.iter() {
-                    let kv = g.resource.attributes.iter().filter(|kv| &kv.key == key);
-                    out.extend(kv.filter_map(|kv| typed_otlp(kv.value.as_ref()?.value.as_ref())));
-                }
+                store.read(|inner| out.extend(resource_values(inner, key)));
             }
-            if *scope != Scope::Resource
-                && let Some(key_id) = inner.strings.lookup(key)
-            {
-                for (_, record) in spans() {
-                    if out.len() >= limit {
-                        break;
-                    }
-                    if let Some(v) = record.attr(key_id).and_then(|v| typed_span(inner, v)) {
+            if *scope != Scope::Resource {
+                scan_newest(store, budget, |inner, _, record| {
+                    let value = inner.strings.lookup(key).and_then(|id| record.attr(id));
+                    if let Some(v) = value.and_then(|v| typed_span(inner, v)) {
                         out.insert(v);
                     }
-                }
+                    out.len() < limit
+                })?;
             }
         }
         Attr::Duration | Attr::TraceDuration | Attr::StatusMessage => {}
@@ -125,5 +127,13 @@ pub fn values(inner: &Inner, attr: &Attr, limit: usize) -> BTreeSet<TypedValue> 
     while out.len() > limit {
         out.pop_last();
     }
-    out
+    Ok(out)
+}
+
+/// Values of a resource attribute across the resource groups.
+fn resource_values<'a>(inner: &'a Inner, key: &'a str) -> impl Iterator<Item = TypedValue> + 'a {
+    inner.groups.iter().flat_map(move |(_, g)| {
+        let kv = g.resource.attributes.iter().filter(move |kv| kv.key == key);
+        kv.filter_map(|kv| typed_otlp(kv.value.as_ref()?.value.as_ref()))
+    })
 }

@@ -4,9 +4,9 @@ use opentelemetry_proto::tonic::common::v1::any_value::Value as OtlpValue;
 
 use super::bind::{BCmp, BField};
 use crate::codec::{Record, ValRef};
+use crate::query::traceql::ast::{Attr, Lit, Op, Scope, kind_name, status_name};
 use crate::store::traces::TraceEntry;
 use crate::store::{Inner, SpanRec};
-use crate::traceql::ast::{Attr, Lit, Op, Scope, kind_name, status_name};
 
 /// One span as queries see it.
 pub struct SpanCtx<'a> {
@@ -89,8 +89,7 @@ impl<'a> SpanCtx<'a> {
     }
 
     fn root(&self) -> Option<&'a SpanRec> {
-        let inner = self.inner;
-        self.trace()?.spans.as_slice().iter().filter_map(|&s| inner.span(s)).map(|(r, _)| r).find(|r| r.is_root())
+        self.inner.rec(self.trace()?.root?)
     }
 
     /// The value of an attribute or intrinsic on this span.
@@ -121,8 +120,8 @@ impl<'a> SpanCtx<'a> {
     pub fn matches(&self, field: &BField) -> bool {
         match field {
             BField::True => true,
-            BField::And(a, b) => self.matches(a) && self.matches(b),
-            BField::Or(a, b) => self.matches(a) || self.matches(b),
+            BField::And(items) => items.iter().all(|f| self.matches(f)),
+            BField::Or(items) => items.iter().any(|f| self.matches(f)),
             BField::Not(a) => !self.matches(a),
             BField::Cmp(c) => self.compare(c),
         }
