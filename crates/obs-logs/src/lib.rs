@@ -22,7 +22,7 @@ pub mod api;
 pub mod ingest;
 pub mod labels;
 pub mod level;
-pub mod logql;
+pub mod query;
 pub mod store;
 pub mod volume;
 

@@ -14,11 +14,11 @@ use super::labels::{Request, optional_selector, request, streams};
 use super::params::MAX_LIMIT;
 use super::render::{self, ApiError};
 use crate::LogStore;
-use crate::logql::ast::{Query, Stage};
-use crate::logql::eval::logs::{LogParams, select};
-use crate::logql::eval::view::View;
-use crate::logql::parse;
-use crate::logql::units::{parse_bytes, parse_duration};
+use crate::query::ast::{Query, Stage};
+use crate::query::eval::logs::{LogParams, select};
+use crate::query::eval::view::View;
+use crate::query::parse;
+use crate::query::units::{parse_bytes, parse_duration};
 use crate::store::Inner;
 
 /// Lines sampled by default.

@@ -14,9 +14,9 @@ use super::params::Params;
 use super::render::{self, ApiError};
 use crate::LogStore;
 use crate::ingest::now_ns;
-use crate::logql::ast::{Matcher, Query};
-use crate::logql::eval::logs::matching_streams;
-use crate::logql::parse;
+use crate::query::ast::{Matcher, Query};
+use crate::query::eval::logs::matching_streams;
+use crate::query::parse;
 use crate::store::{Inner, Stream};
 
 /// Default range of metadata queries: the last six hours.

@@ -13,10 +13,10 @@ use super::params::Params;
 use super::render::{self, ApiError, Envelope, QueryData, Summary};
 use crate::LogStore;
 use crate::ingest::now_ns;
-use crate::logql::ast::Query;
-use crate::logql::eval::logs::{LogParams, select};
-use crate::logql::eval::{Grid, eval_metric};
-use crate::logql::{self, QueryError};
+use crate::query::ast::Query;
+use crate::query::eval::logs::{LogParams, select};
+use crate::query::eval::{Grid, eval_metric};
+use crate::query::{self, QueryError};
 
 /// Default range of a query: the last hour.
 const DEFAULT_SINCE: i64 = 3600 * 1_000_000_000;
@@ -65,7 +65,7 @@ fn parsed_query(params: &Params) -> Result<Query, ApiError> {
     let Some(text) = params.get("query") else {
         return Err(render::bad_request("the query parameter is missing: pass a LogQL query as ?query=..."));
     };
-    logql::parse(text).map_err(|e| query_error(&e))
+    query::parse(text).map_err(|e| query_error(&e))
 }
 
 fn query_error(e: &QueryError) -> ApiError {

@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 pub use super::stats::{Summary, stats};
-use crate::logql::eval::logs::Hit;
-use crate::logql::eval::view::View;
-use crate::logql::eval::{Series, Value};
+use crate::query::eval::logs::Hit;
+use crate::query::eval::view::View;
+use crate::query::eval::{Series, Value};
 use crate::store::Inner;
 
 /// Loki's JSON content type.

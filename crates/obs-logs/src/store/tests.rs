@@ -12,7 +12,7 @@ use opentelemetry_proto::tonic::resource::v1::Resource;
 use super::Inner;
 use super::segment::SEGMENT_RECORDS;
 use crate::ingest::ingest_otlp;
-use crate::logql::eval::view::View;
+use crate::query::eval::view::View;
 
 const NOW: i64 = 1_800_000_000_000_000_000;
 
@@ -144,13 +144,13 @@ fn numbered(n: i64) -> [u8; 16] {
 /// evicted records are skipped.
 #[test]
 fn literal_search_over_segments() {
-    use crate::logql::ast::Query;
-    use crate::logql::eval::logs::{LogParams, select};
+    use crate::query::ast::Query;
+    use crate::query::eval::logs::{LogParams, select};
     let mut inner = Inner::new(limits(2 * SEGMENT_RECORDS as u64));
     let records = (0..2 * SEGMENT_RECORDS as i64 + 100).map(|n| record(n, None)).collect();
     ingest_otlp(&mut inner, &request("a", records), NOW);
     inner.enforce_caps();
-    let Ok(Query::Log(log)) = crate::logql::parse(r#"{service_name="a"} |= "line 5""#) else { panic!("parse") };
+    let Ok(Query::Log(log)) = crate::query::parse(r#"{service_name="a"} |= "line 5""#) else { panic!("parse") };
     let params = LogParams { start: NOW, end: NOW + 1_000_000, limit: 5000, forward: true };
     let found: Vec<i64> = select(&inner, &log, params).iter().map(|h| h.ts - NOW).collect();
     let expected: Vec<i64> =

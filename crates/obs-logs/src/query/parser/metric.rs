@@ -2,9 +2,9 @@
 //! `vector(n)` and groupings.
 
 use super::Parser;
-use crate::logql::ast::{AggOp, BinOp, Grouping, MetricExpr, RangeFn};
-use crate::logql::lexer::Tok;
-use crate::logql::{ParseError, QueryError};
+use crate::query::ast::{AggOp, BinOp, Grouping, MetricExpr, RangeFn};
+use crate::query::lexer::Tok;
+use crate::query::{ParseError, QueryError};
 
 /// Functions Loki has and we do not evaluate.
 const UNSUPPORTED_FUNCS: [&str; 19] = [

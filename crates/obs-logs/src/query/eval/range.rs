@@ -8,8 +8,8 @@ use super::parsers::ERROR_LABEL;
 use super::pipeline::{Extracted, Parsed, Pipeline, with_value};
 use super::view::{Field, View};
 use super::{Grid, MAX_SERIES, Series};
-use crate::logql::QueryError;
-use crate::logql::ast::{LogExpr, RangeFn};
+use crate::query::QueryError;
+use crate::query::ast::{LogExpr, RangeFn};
 use crate::store::Inner;
 use rustc_hash::FxHashMap as FastMap;
 

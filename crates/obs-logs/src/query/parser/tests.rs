@@ -1,7 +1,7 @@
 //! Parser unit tests: the subset parses into the expected trees; errors carry Loki's shape.
 
 use super::*;
-use crate::logql::ast::{AggOp, BinOp, Grouping, LabelFilter, MetricExpr};
+use crate::query::ast::{AggOp, BinOp, Grouping, LabelFilter, MetricExpr};
 
 fn err(src: &str) -> String {
     parse(src).err().map(|e| e.to_string()).unwrap_or_else(|| "parsed".into())

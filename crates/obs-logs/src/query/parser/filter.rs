@@ -2,9 +2,9 @@
 //! comparisons, combined with `and`, `,`, `or` and parentheses.
 
 use super::{Parser, is_comparison, make_matcher};
-use crate::logql::QueryError;
-use crate::logql::ast::{CmpOp, LabelFilter, MatchOp};
-use crate::logql::lexer::Tok;
+use crate::query::QueryError;
+use crate::query::ast::{CmpOp, LabelFilter, MatchOp};
+use crate::query::lexer::Tok;
 
 impl Parser {
     pub(super) fn filter_or(&mut self) -> Result<LabelFilter, QueryError> {

@@ -5,8 +5,8 @@ use memchr::memmem::Finder;
 
 use super::parsers;
 use super::view::{Builtin, Field, View};
-use crate::logql::ast::{CmpOp, LabelFilter, LineOp, LogExpr, MatchOp, Matcher, Stage, TemplatePart};
-use crate::logql::lexer::{parse_bytes, parse_duration};
+use crate::query::ast::{CmpOp, LabelFilter, LineOp, LogExpr, MatchOp, Matcher, Stage, TemplatePart};
+use crate::query::lexer::{parse_bytes, parse_duration};
 use crate::store::Inner;
 
 /// Labels extracted by parser stages (and `__error__`).

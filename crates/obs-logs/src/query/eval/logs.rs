@@ -5,7 +5,7 @@ use std::collections::BinaryHeap;
 
 use super::pipeline::{Extracted, Parsed, Pipeline};
 use super::view::View;
-use crate::logql::ast::{LogExpr, Matcher};
+use crate::query::ast::{LogExpr, Matcher};
 use crate::store::{Inner, Segment};
 
 /// What a log query asks for.
