@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use obs_contract::StoreLimits;
+use obs_contract::query::Budget;
 use obs_logs::LogStore;
 use obs_logs::query::ast::Query;
 use obs_logs::query::eval::logs::{LogParams, select};
@@ -142,14 +143,14 @@ fn filled_store(total: u64) -> LogStore {
 }
 
 fn run(store: &LogStore, text: &str) -> usize {
-    let inner = store.read();
     let now = now_ns() as i64;
+    let budget = Budget::unlimited();
     match obs_logs::query::parse(text) {
         Ok(Query::Log(log)) => {
             let params = LogParams { start: now - 3_600_000_000_000, end: now + 1, limit: 100, forward: false };
-            select(&inner, &log, params).len()
+            select(store, &log, params, &budget).map_or(0, |hits| hits.len())
         }
-        Ok(Query::Metric(expr)) => match eval_metric(&inner, &expr, &Grid::instant(now)) {
+        Ok(Query::Metric(expr)) => match eval_metric(store, &expr, &Grid::instant(now), &budget) {
             Ok(obs_logs::query::eval::Value::Vector(v)) => v.len(),
             _ => 0,
         },

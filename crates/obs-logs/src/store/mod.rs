@@ -1,6 +1,7 @@
 //! The in-memory log store: streams keyed by index labels, records in a queue of segments
 //! (oldest evicted first, under caps on records and bytes), strings interned.
 
+pub mod batch;
 pub mod codec;
 pub mod intern;
 pub mod segment;
@@ -12,12 +13,20 @@ use obs_contract::{StoreLimits, StoreStats};
 
 use rustc_hash::FxHashMap as FastMap;
 
+pub use batch::{Batch, BatchGroup, BatchStream};
 pub use intern::{Interner, Sym};
 pub use segment::{Decoded, Segment};
 pub use write::{NewEntry, trace_prefix};
 
 /// Distinct values per metadata key that are interned; beyond it values are stored inline.
 const VALUES_INTERNED_PER_KEY: u32 = 4096;
+
+/// Bytes a stream costs beyond its labels (its slot, its map entry, the label vectors).
+pub const STREAM_BYTES: u64 = 128;
+/// Bytes a shared metadata set costs beyond its pairs.
+pub const CONTEXT_BYTES: u64 = 96;
+/// Bytes one (name, value) symbol pair costs, held twice (the set and the map key).
+const PAIR_BYTES: u64 = 16;
 
 /// One stream: a distinct set of index labels.
 #[derive(Debug, Clone)]
@@ -40,23 +49,30 @@ pub struct Inner {
     /// Streams by id.
     pub streams: Vec<Stream>,
     stream_ids: FastMap<Vec<(Sym, Sym)>, u32>,
+    /// Stream ids free for reuse (their last record was evicted).
+    free_streams: Vec<u32>,
     /// Metadata shared by many records (resource and scope), by id.
     pub contexts: Vec<Vec<(Sym, Sym)>>,
     context_ids: FastMap<Vec<(Sym, Sym)>, u32>,
+    /// Records held per context.
+    context_live: Vec<u64>,
+    /// Context ids free for reuse.
+    free_contexts: Vec<u32>,
     /// Values interned so far, per key symbol.
     values_per_key: Vec<u32>,
     /// Raw attribute keys to their sanitized symbols.
     key_syms: FastMap<Box<str>, Sym>,
     /// Which symbols were ever a record attribute's key.
     attr_keys: Vec<bool>,
-    /// Segments, oldest first.
+    /// Segments, oldest first; their `seq` numbers are consecutive.
     pub segments: VecDeque<Segment>,
+    /// The `seq` of the next segment.
+    next_seq: u64,
     limits: StoreLimits,
     items: u64,
     bytes: u64,
     ingested: u64,
     evicted: u64,
-    refused: u64,
     scratch: Vec<u8>,
 }
 
@@ -67,46 +83,106 @@ impl Inner {
             interner: Interner::default(),
             streams: Vec::new(),
             stream_ids: FastMap::default(),
+            free_streams: Vec::new(),
             contexts: Vec::new(),
             context_ids: FastMap::default(),
+            context_live: Vec::new(),
+            free_contexts: Vec::new(),
             values_per_key: Vec::new(),
             key_syms: FastMap::default(),
             attr_keys: Vec::new(),
             segments: VecDeque::new(),
+            next_seq: 0,
             limits,
             items: 0,
             bytes: 0,
             ingested: 0,
             evicted: 0,
-            refused: 0,
             scratch: Vec::with_capacity(512),
         }
     }
 
     /// The id of the stream with these index labels (sorted by name), creating it if new.
+    /// A new stream's bytes count in the byte cap until its last record goes.
     pub fn stream_id(&mut self, labels: &[(String, String)]) -> u32 {
-        let key: Vec<(Sym, Sym)> =
-            labels.iter().map(|(n, v)| (self.interner.intern(n), self.interner.intern(v))).collect();
+        let key = self.intern_pairs(labels);
         if let Some(&id) = self.stream_ids.get(&key) {
             return id;
         }
-        let id = u32::try_from(self.streams.len()).unwrap_or(u32::MAX);
-        self.streams.push(Stream { labels: key.clone(), live: 0, max_ts: i64::MIN, min_ts: i64::MAX });
+        self.bytes += pairs_cost(&key) + STREAM_BYTES;
+        let stream = Stream { labels: key.clone(), live: 0, max_ts: i64::MIN, min_ts: i64::MAX };
+        let id = match self.free_streams.pop() {
+            Some(id) => {
+                self.streams[id as usize] = stream;
+                id
+            }
+            None => {
+                self.streams.push(stream);
+                u32::try_from(self.streams.len() - 1).unwrap_or(u32::MAX)
+            }
+        };
         self.stream_ids.insert(key, id);
         id
     }
 
-    /// The id of a shared metadata set, creating it if new.
+    /// The id of a shared metadata set, creating it if new (counted like a stream).
     pub fn context_id(&mut self, metadata: &[(String, String)]) -> u32 {
-        let key: Vec<(Sym, Sym)> =
-            metadata.iter().map(|(n, v)| (self.interner.intern(n), self.interner.intern(v))).collect();
+        let key = self.intern_pairs(metadata);
         if let Some(&id) = self.context_ids.get(&key) {
             return id;
         }
-        let id = u32::try_from(self.contexts.len()).unwrap_or(u32::MAX);
-        self.contexts.push(key.clone());
+        self.bytes += pairs_cost(&key) + CONTEXT_BYTES;
+        let id = match self.free_contexts.pop() {
+            Some(id) => {
+                self.contexts[id as usize] = key.clone();
+                id
+            }
+            None => {
+                self.contexts.push(key.clone());
+                self.context_live.push(0);
+                u32::try_from(self.contexts.len() - 1).unwrap_or(u32::MAX)
+            }
+        };
         self.context_ids.insert(key, id);
         id
+    }
+
+    fn intern_pairs(&mut self, pairs: &[(String, String)]) -> Vec<(Sym, Sym)> {
+        pairs.iter().map(|(n, v)| (self.interner.intern(n), self.interner.intern(v))).collect()
+    }
+
+    /// Counts one more record of `stream` and `context`.
+    fn hold(&mut self, stream: u32, context: u32, ts: i64) {
+        if let Some(s) = self.streams.get_mut(stream as usize) {
+            s.live += 1;
+            s.max_ts = s.max_ts.max(ts);
+            s.min_ts = s.min_ts.min(ts);
+        }
+        if let Some(live) = self.context_live.get_mut(context as usize) {
+            *live += 1;
+        }
+    }
+
+    /// Counts one record less of `stream` and `context`; frees either when it was the last.
+    fn release(&mut self, stream: u32, context: u32) {
+        if let Some(s) = self.streams.get_mut(stream as usize) {
+            s.live = s.live.saturating_sub(1);
+            if s.live == 0 {
+                let labels = std::mem::take(&mut s.labels);
+                self.bytes = self.bytes.saturating_sub(pairs_cost(&labels) + STREAM_BYTES);
+                self.stream_ids.remove(&labels);
+                self.free_streams.push(stream);
+            }
+        }
+        if let Some(live) = self.context_live.get_mut(context as usize) {
+            *live = live.saturating_sub(1);
+            if *live == 0 {
+                let pairs = std::mem::take(&mut self.contexts[context as usize]);
+                self.bytes = self.bytes.saturating_sub(pairs_cost(&pairs) + CONTEXT_BYTES);
+                self.context_ids.remove(&pairs);
+                self.free_contexts.push(context);
+            }
+        }
     }
 
     /// Whether some record has an attribute with this key.
@@ -121,11 +197,6 @@ impl Inner {
             self.attr_keys.resize(i + 1, false);
         }
         self.attr_keys[i] = true;
-    }
-
-    /// Counts refused records.
-    pub fn refuse(&mut self, count: u64) {
-        self.refused += count;
     }
 
     /// Evicts oldest records until both caps hold.
@@ -150,21 +221,19 @@ impl Inner {
         }
         let i = front.head;
         let cost = front.cost_of(i);
-        let stream = front.stream[i] as usize;
+        let (stream, context) = (front.stream[i], front.context[i]);
         front.head += 1;
         if front.head >= front.len() && front.is_full() {
             self.segments.pop_front();
         }
-        if let Some(s) = self.streams.get_mut(stream) {
-            s.live = s.live.saturating_sub(1);
-        }
+        self.release(stream, context);
         self.items = self.items.saturating_sub(1);
         self.bytes = self.bytes.saturating_sub(cost);
         self.evicted += 1;
         true
     }
 
-    /// Sizes and counters.
+    /// Sizes and counters (`refused` is counted by the [`crate::LogStore`], outside the lock).
     pub fn stats(&self) -> StoreStats {
         StoreStats {
             items: self.items,
@@ -173,13 +242,29 @@ impl Inner {
             max_bytes: self.limits.max_bytes,
             ingested: self.ingested,
             evicted: self.evicted,
-            refused: self.refused,
+            refused: 0,
         }
     }
 
     /// The caps in force.
     pub fn limits(&self) -> StoreLimits {
         self.limits
+    }
+
+    /// The segment numbered `seq`, unless it was evicted.
+    pub fn segment(&self, seq: u64) -> Option<&Segment> {
+        let first = self.segments.front()?.seq;
+        let index = usize::try_from(seq.checked_sub(first)?).ok()?;
+        self.segments.get(index)
+    }
+
+    /// Opens a new segment at the back of the queue.
+    fn open_segment(&mut self) {
+        if let Some(last) = self.segments.back_mut() {
+            last.seal();
+        }
+        self.segments.push_back(Segment::new(self.next_seq));
+        self.next_seq += 1;
     }
 
     /// Live records of segment `seg`, as a range of indexes.
@@ -191,6 +276,11 @@ impl Inner {
     pub fn heap_bytes(&self) -> usize {
         self.segments.iter().map(Segment::heap_bytes).sum::<usize>() + self.interner.heap_bytes()
     }
+}
+
+/// Bytes a set of symbol pairs costs.
+fn pairs_cost(pairs: &[(Sym, Sym)]) -> u64 {
+    pairs.len() as u64 * PAIR_BYTES
 }
 
 #[cfg(test)]

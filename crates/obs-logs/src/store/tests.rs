@@ -9,10 +9,21 @@ use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, Key
 use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
 use opentelemetry_proto::tonic::resource::v1::Resource;
 
+use obs_contract::query::Budget;
+use obs_contract::{IngestOutcome, ItemLimits};
+
 use super::Inner;
 use super::segment::SEGMENT_RECORDS;
-use crate::ingest::ingest_otlp;
+use crate::LogStore;
+use crate::ingest::otlp_batch;
 use crate::query::eval::view::View;
+
+/// Stores a request as the store does, at `now`.
+fn ingest_otlp(inner: &mut Inner, req: &ExportLogsServiceRequest, now: i64) -> IngestOutcome {
+    let batch = otlp_batch(req, now, &ItemLimits::default());
+    let accepted = inner.ingest(&batch);
+    batch.outcome(accepted)
+}
 
 const NOW: i64 = 1_800_000_000_000_000_000;
 
@@ -98,7 +109,7 @@ fn rejects_invalid_records() {
     let outcome = ingest_otlp(&mut inner, &request("a", vec![bad_id, old, record(2, None)]), NOW);
     assert_eq!((outcome.accepted, outcome.rejected), (1, 2));
     assert!(outcome.message.unwrap_or_default().contains("invalid trace id"));
-    assert_eq!(inner.stats().refused, 2);
+    assert_eq!(inner.stats().items, 1);
 }
 
 /// Past the cap the oldest records go, across segment boundaries, and are counted.
@@ -146,13 +157,16 @@ fn numbered(n: i64) -> [u8; 16] {
 fn literal_search_over_segments() {
     use crate::query::ast::Query;
     use crate::query::eval::logs::{LogParams, select};
-    let mut inner = Inner::new(limits(2 * SEGMENT_RECORDS as u64));
-    let records = (0..2 * SEGMENT_RECORDS as i64 + 100).map(|n| record(n, None)).collect();
-    ingest_otlp(&mut inner, &request("a", records), NOW);
-    inner.enforce_caps();
+    let store = LogStore::new(limits(2 * SEGMENT_RECORDS as u64));
+    for (from, to) in [(0, SEGMENT_RECORDS as i64), (SEGMENT_RECORDS as i64, 2 * SEGMENT_RECORDS as i64 + 100)] {
+        let req = request("a", (from..to).map(|n| record(n, None)).collect());
+        let outcome = store.commit(&otlp_batch(&req, NOW, &ItemLimits::default()));
+        assert_eq!(outcome.map(|o| o.accepted), Ok((to - from) as u64));
+    }
     let Ok(Query::Log(log)) = crate::query::parse(r#"{service_name="a"} |= "line 5""#) else { panic!("parse") };
     let params = LogParams { start: NOW, end: NOW + 1_000_000, limit: 5000, forward: true };
-    let found: Vec<i64> = select(&inner, &log, params).iter().map(|h| h.ts - NOW).collect();
+    let hits = select(&store, &log, params, &Budget::unlimited()).unwrap_or_default();
+    let found: Vec<i64> = hits.iter().map(|h| h.ts - NOW).collect();
     let expected: Vec<i64> =
         (100..2 * SEGMENT_RECORDS as i64 + 100).filter(|n| n.to_string().starts_with('5')).collect();
     assert_eq!(found, expected);

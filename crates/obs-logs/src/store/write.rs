@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::batch::Batch;
 use super::codec::{self, StoredValue};
 use super::segment::{EncodedEntry, Segment};
 use super::{Inner, VALUES_INTERNED_PER_KEY};
@@ -26,24 +27,37 @@ pub struct NewEntry<'a> {
     /// Span id.
     pub span_id: Option<[u8; 8]>,
     /// The line.
-    pub line: &'a str,
+    pub line: Cow<'a, str>,
     /// The record's own metadata (key, sanitized by the store; value).
-    pub attrs: &'a [(Cow<'a, str>, Cow<'a, str>)],
+    pub attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Detected level.
     pub level: Level,
 }
 
 impl Inner {
+    /// Stores every record of a batch; returns how many.
+    pub fn ingest(&mut self, batch: &Batch<'_>) -> u64 {
+        let mut stored = 0;
+        for stream in batch.streams.iter().filter(|s| s.groups.iter().any(|g| !g.entries.is_empty())) {
+            let id = self.stream_id(&stream.labels);
+            for group in stream.groups.iter().filter(|g| !g.entries.is_empty()) {
+                let context = self.context_id(&group.metadata);
+                for entry in &group.entries {
+                    self.append(id, context, entry);
+                    stored += 1;
+                }
+            }
+        }
+        stored
+    }
+
     /// Appends a record to a stream with a shared metadata set; visible to the next query.
     pub fn append(&mut self, stream: u32, context: u32, entry: &NewEntry<'_>) {
         let mut blob = std::mem::take(&mut self.scratch);
         blob.clear();
         self.encode(entry, &mut blob);
         if self.segments.back().is_none_or(Segment::is_full) {
-            if let Some(last) = self.segments.back_mut() {
-                last.seal();
-            }
-            self.segments.push_back(Segment::new());
+            self.open_segment();
         }
         let encoded = EncodedEntry {
             ts: entry.ts,
@@ -57,11 +71,7 @@ impl Inner {
         if let Some(segment) = self.segments.back_mut() {
             self.bytes += segment.push(&encoded);
         }
-        if let Some(s) = self.streams.get_mut(stream as usize) {
-            s.live += 1;
-            s.max_ts = s.max_ts.max(entry.ts);
-            s.min_ts = s.min_ts.min(entry.ts);
-        }
+        self.hold(stream, context, entry.ts);
         self.items += 1;
         self.ingested += 1;
         self.scratch = blob;
@@ -105,7 +115,7 @@ impl Inner {
             codec::put_varint(out, u64::from(entry.flags));
         }
         codec::put_varint(out, entry.attrs.len() as u64);
-        for (key, value) in entry.attrs {
+        for (key, value) in &entry.attrs {
             let key = self.key_sym(key);
             self.note_attr_key(key);
             codec::put_varint(out, u64::from(key));

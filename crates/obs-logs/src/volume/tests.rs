@@ -30,8 +30,8 @@ fn store(entries: &[TestEntry<'_>]) -> Inner {
             flags: 0,
             trace_id: None,
             span_id: None,
-            line,
-            attrs: &[],
+            line: (*line).into(),
+            attrs: Vec::new(),
             level: Level::Unknown,
         };
         inner.append(stream, context, &entry);

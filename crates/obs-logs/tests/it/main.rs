@@ -6,6 +6,7 @@
 mod caps;
 mod errors;
 mod fixtures;
+mod hardening;
 mod queries;
 mod server;
 mod shapes;
