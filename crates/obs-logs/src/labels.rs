@@ -173,7 +173,7 @@ impl<'l> Attrs<'l> {
             }
             let nested =
                 format!("{}_{}", clip(key, self.limits.max_key_bytes), clip(&kv.key, self.limits.max_key_bytes));
-            self.flatten(out, &nested, inner, room, make);
+            self.flatten(out, clip(&nested, self.limits.max_key_bytes), inner, room, make);
         }
     }
 }

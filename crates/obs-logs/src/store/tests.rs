@@ -171,3 +171,23 @@ fn literal_search_over_segments() {
         (100..2 * SEGMENT_RECORDS as i64 + 100).filter(|n| n.to_string().starts_with('5')).collect();
     assert_eq!(found, expected);
 }
+
+/// Streams and shared metadata sets are freed with their last record, their ids reused and
+/// their bytes gone from the count: a million distinct streams cannot pile up.
+#[test]
+fn streams_and_contexts_are_freed_with_their_last_record() {
+    let mut inner = Inner::new(limits(10));
+    for n in 0..1_000 {
+        ingest_otlp(&mut inner, &request(&format!("svc-{n}"), vec![record(n, None)]), NOW);
+        inner.enforce_caps();
+    }
+    assert_eq!(inner.stats().items, 10);
+    assert!(inner.streams.len() <= 11, "{} stream slots", inner.streams.len());
+    assert_eq!(inner.streams.iter().filter(|s| s.live > 0).count(), 10);
+    assert!(inner.contexts.len() <= 11, "{} context slots", inner.contexts.len());
+    let mut empty = Inner::new(limits(0));
+    ingest_otlp(&mut empty, &request("a", vec![record(1, None), record(2, None)]), NOW);
+    assert!(empty.stats().bytes > 0);
+    empty.enforce_caps();
+    assert_eq!((empty.stats().items, empty.stats().bytes), (0, 0), "nothing is left counted");
+}

@@ -7,6 +7,7 @@ mod caps;
 mod errors;
 mod fixtures;
 mod hardening;
+mod limits;
 mod queries;
 mod server;
 mod shapes;
