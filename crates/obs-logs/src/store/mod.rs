@@ -60,8 +60,8 @@ pub struct Inner {
     free_contexts: Vec<u32>,
     /// Values interned so far, per key symbol.
     values_per_key: Vec<u32>,
-    /// Raw attribute keys to their sanitized symbols.
-    key_syms: FastMap<Box<str>, Sym>,
+    /// Short raw attribute keys to their sanitized symbols and the symbol's generation then.
+    key_syms: FastMap<Box<str>, (Sym, u32)>,
     /// Which symbols were ever a record attribute's key.
     attr_keys: Vec<bool>,
     /// Segments, oldest first; their `seq` numbers are consecutive.
@@ -74,6 +74,8 @@ pub struct Inner {
     ingested: u64,
     evicted: u64,
     scratch: Vec<u8>,
+    /// Symbols of the record being evicted: (key or severity text, interned value).
+    sym_scratch: Vec<(Sym, Option<Sym>)>,
 }
 
 impl Inner {
@@ -99,16 +101,17 @@ impl Inner {
             ingested: 0,
             evicted: 0,
             scratch: Vec::with_capacity(512),
+            sym_scratch: Vec::new(),
         }
     }
 
     /// The id of the stream with these index labels (sorted by name), creating it if new.
     /// A new stream's bytes count in the byte cap until its last record goes.
     pub fn stream_id(&mut self, labels: &[(String, String)]) -> u32 {
-        let key = self.intern_pairs(labels);
-        if let Some(&id) = self.stream_ids.get(&key) {
+        if let Some(&id) = self.lookup_pairs(labels).and_then(|key| self.stream_ids.get(&key)) {
             return id;
         }
+        let key = self.intern_pairs(labels);
         self.bytes += pairs_cost(&key) + STREAM_BYTES;
         let stream = Stream { labels: key.clone(), live: 0, max_ts: i64::MIN, min_ts: i64::MAX };
         let id = match self.free_streams.pop() {
@@ -127,10 +130,10 @@ impl Inner {
 
     /// The id of a shared metadata set, creating it if new (counted like a stream).
     pub fn context_id(&mut self, metadata: &[(String, String)]) -> u32 {
-        let key = self.intern_pairs(metadata);
-        if let Some(&id) = self.context_ids.get(&key) {
+        if let Some(&id) = self.lookup_pairs(metadata).and_then(|key| self.context_ids.get(&key)) {
             return id;
         }
+        let key = self.intern_pairs(metadata);
         self.bytes += pairs_cost(&key) + CONTEXT_BYTES;
         let id = match self.free_contexts.pop() {
             Some(id) => {
@@ -147,8 +150,37 @@ impl Inner {
         id
     }
 
+    /// The symbols of pairs already interned (no reference taken); None if one is new.
+    fn lookup_pairs(&self, pairs: &[(String, String)]) -> Option<Vec<(Sym, Sym)>> {
+        pairs.iter().map(|(n, v)| Some((self.interner.get(n)?, self.interner.get(v)?))).collect()
+    }
+
+    /// Interns pairs, taking a reference to each string.
     fn intern_pairs(&mut self, pairs: &[(String, String)]) -> Vec<(Sym, Sym)> {
         pairs.iter().map(|(n, v)| (self.interner.intern(n), self.interner.intern(v))).collect()
+    }
+
+    /// Gives back the references a set of pairs held.
+    fn release_pairs(&mut self, pairs: &[(Sym, Sym)]) {
+        for &(name, value) in pairs {
+            self.release_sym(name);
+            self.release_sym(value);
+        }
+    }
+
+    /// Gives back one reference to `sym`; when that frees it, what was remembered about it goes
+    /// too (the symbol may come back as another string).
+    fn release_sym(&mut self, sym: Sym) -> bool {
+        let freed = self.interner.release(sym);
+        if freed {
+            if let Some(flag) = self.attr_keys.get_mut(sym as usize) {
+                *flag = false;
+            }
+            if let Some(count) = self.values_per_key.get_mut(sym as usize) {
+                *count = 0;
+            }
+        }
+        freed
     }
 
     /// Counts one more record of `stream` and `context`.
@@ -172,6 +204,7 @@ impl Inner {
                 self.bytes = self.bytes.saturating_sub(pairs_cost(&labels) + STREAM_BYTES);
                 self.stream_ids.remove(&labels);
                 self.free_streams.push(stream);
+                self.release_pairs(&labels);
             }
         }
         if let Some(live) = self.context_live.get_mut(context as usize) {
@@ -181,6 +214,7 @@ impl Inner {
                 self.bytes = self.bytes.saturating_sub(pairs_cost(&pairs) + CONTEXT_BYTES);
                 self.context_ids.remove(&pairs);
                 self.free_contexts.push(context);
+                self.release_pairs(&pairs);
             }
         }
     }
@@ -201,7 +235,7 @@ impl Inner {
 
     /// Evicts oldest records until both caps hold.
     pub fn enforce_caps(&mut self) {
-        while self.items > self.limits.max_items || self.bytes > self.limits.max_bytes {
+        while self.items > self.limits.max_items || self.total_bytes() > self.limits.max_bytes {
             if !self.evict_oldest() {
                 break;
             }
@@ -222,10 +256,23 @@ impl Inner {
         let i = front.head;
         let cost = front.cost_of(i);
         let (stream, context) = (front.stream[i], front.context[i]);
+        let mut syms = std::mem::take(&mut self.sym_scratch);
+        record_syms(front.bytes_of(i), front.ts[i], &mut syms);
         front.head += 1;
         if front.head >= front.len() && front.is_full() {
             self.segments.pop_front();
         }
+        for &(key, value) in &syms {
+            self.release_sym(key);
+            if let Some(value) = value
+                && self.release_sym(value)
+                && let Some(count) = self.values_per_key.get_mut(key as usize)
+            {
+                *count = count.saturating_sub(1);
+            }
+        }
+        syms.clear();
+        self.sym_scratch = syms;
         self.release(stream, context);
         self.items = self.items.saturating_sub(1);
         self.bytes = self.bytes.saturating_sub(cost);
@@ -237,13 +284,18 @@ impl Inner {
     pub fn stats(&self) -> StoreStats {
         StoreStats {
             items: self.items,
-            bytes: self.bytes,
+            bytes: self.total_bytes(),
             max_items: self.limits.max_items,
             max_bytes: self.limits.max_bytes,
             ingested: self.ingested,
             evicted: self.evicted,
             refused: 0,
         }
+    }
+
+    /// Bytes counted against the cap: records, streams, metadata sets and interned strings.
+    pub fn total_bytes(&self) -> u64 {
+        self.bytes + self.interner.bytes()
     }
 
     /// The caps in force.
@@ -275,6 +327,22 @@ impl Inner {
     /// Heap bytes of the segments (for the bench's bytes-per-record figure).
     pub fn heap_bytes(&self) -> usize {
         self.segments.iter().map(Segment::heap_bytes).sum::<usize>() + self.interner.heap_bytes()
+    }
+}
+
+/// The symbols a stored record holds references to: its severity text, and each attribute's
+/// key with its value when interned.
+fn record_syms(bytes: &[u8], ts: i64, out: &mut Vec<(Sym, Option<Sym>)>) {
+    let decoded = Decoded::new(bytes, ts);
+    if let Some(severity) = decoded.severity_text {
+        out.push((severity, None));
+    }
+    for (key, value) in decoded.attrs() {
+        let value = match value {
+            codec::StoredValue::Sym(sym) => Some(sym),
+            codec::StoredValue::Inline(_) => None,
+        };
+        out.push((key, value));
     }
 }
 

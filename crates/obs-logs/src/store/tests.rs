@@ -172,15 +172,20 @@ fn literal_search_over_segments() {
     assert_eq!(found, expected);
 }
 
-/// Streams and shared metadata sets are freed with their last record, their ids reused and
-/// their bytes gone from the count: a million distinct streams cannot pile up.
+/// Streams, shared metadata sets and interned strings (label values, attribute keys and
+/// values, severity texts) are freed with their last record, their ids reused and their bytes
+/// gone from the count: a million distinct streams or keys cannot pile up.
 #[test]
 fn streams_and_contexts_are_freed_with_their_last_record() {
     let mut inner = Inner::new(limits(10));
     for n in 0..1_000 {
-        ingest_otlp(&mut inner, &request(&format!("svc-{n}"), vec![record(n, None)]), NOW);
+        let mut one = record(n, None);
+        one.attributes.push(kv(&format!("key.{n}"), &format!("value-{n}")));
+        one.severity_text = format!("sev-{n}");
+        ingest_otlp(&mut inner, &request(&format!("svc-{n}"), vec![one]), NOW);
         inner.enforce_caps();
     }
+    assert!(inner.interner.len() < 200, "{} strings interned", inner.interner.len());
     assert_eq!(inner.stats().items, 10);
     assert!(inner.streams.len() <= 11, "{} stream slots", inner.streams.len());
     assert_eq!(inner.streams.iter().filter(|s| s.live > 0).count(), 10);

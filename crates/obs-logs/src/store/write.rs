@@ -131,31 +131,44 @@ impl Inner {
             self.values_per_key.resize(slot + 1, 0);
         }
         let count = &mut self.values_per_key[slot];
-        if *count >= VALUES_INTERNED_PER_KEY || value.len() > 64 {
-            return StoredValue::Inline(value.as_bytes());
-        }
         if let Some(sym) = self.interner.get(value) {
+            self.interner.retain(sym);
             return StoredValue::Sym(sym);
+        }
+        if *count >= VALUES_INTERNED_PER_KEY || value.len() > MAX_INTERNED_VALUE {
+            return StoredValue::Inline(value.as_bytes());
         }
         *count += 1;
         StoredValue::Sym(self.interner.intern(value))
     }
 
-    /// The symbol of an attribute key, sanitized to a label name (raw spellings cached).
+    /// The symbol of an attribute key, sanitized to a label name; takes a reference. Short raw
+    /// spellings are cached, each with the symbol's generation, so a freed and reused symbol is
+    /// never taken for the old key.
     fn key_sym(&mut self, raw: &str) -> super::Sym {
-        if let Some(&sym) = self.key_syms.get(raw) {
+        if let Some(&(sym, generation)) = self.key_syms.get(raw)
+            && self.interner.generation(sym) == generation
+        {
+            self.interner.retain(sym);
             return sym;
         }
         let sym = self.interner.intern(&crate::labels::sanitize(raw));
-        if self.key_syms.len() < MAX_CACHED_KEYS {
-            self.key_syms.insert(raw.into(), sym);
+        if raw.len() <= MAX_CACHED_KEY_BYTES {
+            if self.key_syms.len() >= MAX_CACHED_KEYS {
+                self.key_syms.clear();
+            }
+            self.key_syms.insert(raw.into(), (sym, self.interner.generation(sym)));
         }
         sym
     }
 }
 
-/// Distinct raw attribute keys remembered.
+/// Distinct raw attribute keys remembered (the cache starts over past it).
 const MAX_CACHED_KEYS: usize = 65_536;
+/// Longest raw key remembered, so the cache stays small (at most 4 MiB of keys).
+const MAX_CACHED_KEY_BYTES: usize = 64;
+/// Longest value interned; longer ones are stored inline.
+const MAX_INTERNED_VALUE: usize = 64;
 
 /// The first 8 bytes of a trace id as a number (the segment trace index key).
 pub fn trace_prefix(trace: &[u8]) -> u64 {
