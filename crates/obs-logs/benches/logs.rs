@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use obs_contract::StoreLimits;
+use obs_contract::query::Budget;
 use obs_logs::LogStore;
-use obs_logs::logql::ast::Query;
-use obs_logs::logql::eval::logs::{LogParams, select};
-use obs_logs::logql::eval::{Grid, eval_metric};
+use obs_logs::query::ast::Query;
+use obs_logs::query::eval::logs::{LogParams, select};
+use obs_logs::query::eval::{Grid, eval_metric};
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, KeyValue, any_value::Value};
 use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
@@ -142,15 +143,15 @@ fn filled_store(total: u64) -> LogStore {
 }
 
 fn run(store: &LogStore, text: &str) -> usize {
-    let inner = store.read();
     let now = now_ns() as i64;
-    match obs_logs::logql::parse(text) {
+    let budget = Budget::unlimited();
+    match obs_logs::query::parse(text) {
         Ok(Query::Log(log)) => {
             let params = LogParams { start: now - 3_600_000_000_000, end: now + 1, limit: 100, forward: false };
-            select(&inner, &log, params).len()
+            select(store, &log, params, &budget).map_or(0, |hits| hits.len())
         }
-        Ok(Query::Metric(expr)) => match eval_metric(&inner, &expr, &Grid::instant(now)) {
-            Ok(obs_logs::logql::eval::Value::Vector(v)) => v.len(),
+        Ok(Query::Metric(expr)) => match eval_metric(store, &expr, &Grid::instant(now), &budget) {
+            Ok(obs_logs::query::eval::Value::Vector(v)) => v.len(),
             _ => 0,
         },
         Err(_) => 0,

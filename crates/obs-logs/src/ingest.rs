@@ -1,16 +1,17 @@
-//! Turning OTLP export requests into stored records: per resource the stream, per scope the
-//! shared metadata, per record its own fields; invalid records are rejected, not stored.
+//! Turning OTLP export requests into a [`Batch`]: per resource the stream, per scope the shared
+//! metadata, per record its own fields, with the per-item limits applied (long keys, values
+//! and bodies truncated, attributes past the count dropped and counted). Invalid, too old and
+//! too new records are rejected, not stored.
 
 use std::borrow::Cow;
 
-use obs_contract::IngestOutcome;
+use obs_contract::ItemLimits;
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
-use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use opentelemetry_proto::tonic::logs::v1::LogRecord;
 
-use crate::labels::{self, ResourceMapping};
+use crate::labels::{self, Attrs, ResourceMapping};
 use crate::level;
-use crate::store::{Inner, NewEntry};
+use crate::store::{Batch, BatchGroup, BatchStream, NewEntry};
 
 /// How far back Loki accepts entries (`reject_old_samples_max_age`, one week).
 pub const MAX_AGE_NS: i64 = 7 * 24 * 3600 * 1_000_000_000;
@@ -21,53 +22,45 @@ pub fn now_ns() -> i64 {
     i64::try_from(now.as_nanos()).unwrap_or(i64::MAX)
 }
 
-/// Records in a request.
-pub fn count_records(req: &ExportLogsServiceRequest) -> u64 {
-    let scopes = req.resource_logs.iter().flat_map(|r| &r.scope_logs);
-    scopes.map(|s| s.log_records.len() as u64).sum()
-}
-
-/// Stores every valid record of a request; counts and explains the rejected ones.
-pub fn ingest_otlp(inner: &mut Inner, req: &ExportLogsServiceRequest, now: i64) -> IngestOutcome {
-    let mut outcome = IngestOutcome::default();
+/// The batch of an OTLP request: every valid record, the rejected ones counted and explained.
+pub fn otlp_batch<'r>(req: &'r ExportLogsServiceRequest, now: i64, limits: &ItemLimits) -> Batch<'r> {
+    let mut batch = Batch::default();
     for resource_logs in &req.resource_logs {
         let attributes = resource_logs.resource.as_ref().map_or(&[][..], |r| &r.attributes);
-        let ResourceMapping { labels, metadata } = labels::map_resource(attributes);
-        let stream = inner.stream_id(&labels);
+        let ResourceMapping { labels, metadata } = labels::map_resource(attributes, limits);
+        let stream_text = labels::stream_text(&labels);
+        let mut stream = BatchStream { labels, groups: Vec::new() };
         for scope_logs in &resource_logs.scope_logs {
-            let mut shared = metadata.clone();
+            let mut shared = Attrs::new(limits);
+            shared.pairs = metadata.clone();
             if let Some(scope) = &scope_logs.scope {
                 for kv in &scope.attributes {
-                    if let Some(value) = &kv.value {
-                        labels::push_attribute(&mut shared, &kv.key, value);
+                    shared.push(&kv.key, kv.value.as_ref());
+                }
+                for (name, value) in [("scope_name", &scope.name), ("scope_version", &scope.version)] {
+                    if !value.is_empty() {
+                        shared.pairs.push((name.to_owned(), labels::clip(value, limits.max_value_bytes).to_owned()));
                     }
                 }
-                if !scope.name.is_empty() {
-                    shared.push(("scope_name".to_owned(), scope.name.clone()));
-                }
-                if !scope.version.is_empty() {
-                    shared.push(("scope_version".to_owned(), scope.version.clone()));
-                }
             }
-            shared.sort();
-            let context = inner.context_id(&shared);
+            let mut metadata = shared.pairs;
+            metadata.sort();
+            let mut group = BatchGroup { metadata, entries: Vec::with_capacity(scope_logs.log_records.len()) };
             for record in &scope_logs.log_records {
-                match store_record(inner, stream, context, record, now) {
-                    Ok(()) => outcome.accepted += 1,
-                    Err(why) => {
-                        outcome.rejected += 1;
-                        outcome.message.get_or_insert(why);
-                    }
+                match entry(record, now, limits) {
+                    Ok(entry) => group.entries.push(entry),
+                    Err(why) => batch.reject(format!("entry for stream '{stream_text}' {why}")),
                 }
             }
+            stream.groups.push(group);
         }
+        batch.streams.push(stream);
     }
-    inner.refuse(outcome.rejected);
-    outcome
+    batch
 }
 
-/// Maps and appends one OTLP record.
-fn store_record(inner: &mut Inner, stream: u32, context: u32, record: &LogRecord, now: i64) -> Result<(), String> {
+/// Maps one OTLP record.
+fn entry<'r>(record: &'r LogRecord, now: i64, limits: &ItemLimits) -> Result<NewEntry<'r>, String> {
     let time = i64::try_from(record.time_unix_nano).unwrap_or(i64::MAX);
     let observed = i64::try_from(record.observed_time_unix_nano).unwrap_or(i64::MAX);
     let ts = if time != 0 {
@@ -77,52 +70,57 @@ fn store_record(inner: &mut Inner, stream: u32, context: u32, record: &LogRecord
     } else {
         now
     };
-    check_age(ts, now)?;
+    check_time(ts, now, limits)?;
     let trace_id = id_bytes::<16>(&record.trace_id, "trace")?;
     let span_id = id_bytes::<8>(&record.span_id, "span")?;
-    let line = record.body.as_ref().map_or(Cow::Borrowed(""), labels::value_text);
-    let mut attrs: Vec<(Cow<str>, Cow<str>)> = Vec::with_capacity(record.attributes.len() + 2);
+    let mut attrs = Attrs::new(limits);
+    let line =
+        labels::clip_cow(record.body.as_ref().map_or(Cow::Borrowed(""), labels::value_text), limits.max_value_bytes);
+    let mut own: Vec<(Cow<str>, Cow<str>)> = Vec::with_capacity(record.attributes.len() + 2);
     for kv in &record.attributes {
-        let Some(value) = &kv.value else { continue };
-        if matches!(value.value, Some(Value::KvlistValue(_))) {
-            let mut flat = Vec::new();
-            labels::push_attribute(&mut flat, &kv.key, value);
-            attrs.extend(flat.into_iter().map(|(k, v)| (Cow::Owned(k), Cow::Owned(v))));
-        } else {
-            attrs.push((Cow::Borrowed(kv.key.as_str()), labels::value_text(value)));
-        }
+        attrs.push_borrowed(&mut own, &kv.key, kv.value.as_ref());
     }
-    if record.dropped_attributes_count != 0 {
-        attrs
-            .push((Cow::Borrowed("dropped_attributes_count"), Cow::Owned(record.dropped_attributes_count.to_string())));
+    let dropped = u64::from(record.dropped_attributes_count) + attrs.dropped;
+    if dropped != 0 {
+        own.push((Cow::Borrowed("dropped_attributes_count"), Cow::Owned(dropped.to_string())));
     }
     if !record.event_name.is_empty() {
-        attrs.push((Cow::Borrowed("event_name"), Cow::Borrowed(record.event_name.as_str())));
+        own.push((
+            Cow::Borrowed("event_name"),
+            Cow::Borrowed(labels::clip(&record.event_name, limits.max_value_bytes)),
+        ));
     }
-    let pairs = attrs.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
+    let pairs = own.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
     let level = level::detect(record.severity_number, &record.severity_text, pairs, &line);
-    let entry = NewEntry {
+    Ok(NewEntry {
         ts,
         observed: (time != 0 && observed != 0).then_some(observed),
         severity_number: u8::try_from(record.severity_number).unwrap_or(0),
-        severity_text: &record.severity_text,
+        severity_text: labels::clip(&record.severity_text, limits.max_value_bytes),
         flags: record.flags,
         trace_id,
         span_id,
-        line: &line,
-        attrs: &attrs,
+        line,
+        attrs: own,
         level,
-    };
-    inner.append(stream, context, &entry);
-    Ok(())
+    })
 }
 
-/// Rejects entries older than Loki accepts.
-pub fn check_age(ts: i64, now: i64) -> Result<(), String> {
-    if ts < now.saturating_sub(MAX_AGE_NS) {
+/// Rejects entries older than Loki accepts, or further ahead of `now` than the creation
+/// grace period (Loki's `creation_grace_period`); the text follows the stream's name in
+/// Loki's message.
+pub fn check_time(ts: i64, now: i64, limits: &ItemLimits) -> Result<(), String> {
+    let oldest = now.saturating_sub(MAX_AGE_NS);
+    if ts < oldest {
+        return Err(format!("has timestamp too old: {ts} ns, oldest acceptable timestamp is: {oldest} ns"));
+    }
+    let grace = i64::try_from(limits.creation_grace.as_nanos()).unwrap_or(i64::MAX);
+    let newest = now.saturating_add(grace);
+    if ts > newest {
         return Err(format!(
-            "entry has timestamp too old: {ts} ns, oldest acceptable timestamp is: {} ns",
-            now.saturating_sub(MAX_AGE_NS)
+            "has timestamp too new: {ts} ns, newest acceptable timestamp is: {newest} ns (the server's clock plus the \
+             creation grace period of {}s); check the sender's clock",
+            limits.creation_grace.as_secs()
         ));
     }
     Ok(())
@@ -134,6 +132,6 @@ fn id_bytes<const N: usize>(bytes: &[u8], what: &str) -> Result<Option<[u8; N]>,
         return Ok(None);
     }
     let id: [u8; N] =
-        bytes.try_into().map_err(|_| format!("invalid {what} id: {} bytes, expected {N}", bytes.len()))?;
+        bytes.try_into().map_err(|_| format!("has an invalid {what} id: {} bytes, expected {N}", bytes.len()))?;
     Ok(Some(id))
 }

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use obs_contract::ItemLimits;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value::Value};
 
 /// Resource attributes Loki promotes to index labels by default (dots become `_`).
@@ -57,23 +58,31 @@ pub struct ResourceMapping {
     pub metadata: Vec<(String, String)>,
 }
 
-/// Splits resource attributes into index labels and structured metadata.
-pub fn map_resource(attributes: &[KeyValue]) -> ResourceMapping {
-    let mut mapping = ResourceMapping::default();
+/// Splits resource attributes into index labels and structured metadata, under `limits`.
+pub fn map_resource(attributes: &[KeyValue], limits: &ItemLimits) -> ResourceMapping {
+    let mut labels = Vec::new();
+    let mut metadata = Attrs::new(limits);
     for kv in attributes {
         let Some(value) = &kv.value else { continue };
         if DEFAULT_INDEX_ATTRIBUTES.contains(&kv.key.as_str()) {
-            mapping.labels.push((sanitize(&kv.key).into_owned(), value_text(value).into_owned()));
+            let text = clip_cow(value_text(value), limits.max_value_bytes);
+            labels.push((sanitize(&kv.key).into_owned(), text.into_owned()));
         } else {
-            push_attribute(&mut mapping.metadata, &kv.key, value);
+            metadata.push(&kv.key, Some(value));
         }
     }
-    if !mapping.labels.iter().any(|(name, _)| name == "service_name") {
-        mapping.labels.push(("service_name".to_owned(), UNKNOWN_SERVICE.to_owned()));
+    if !labels.iter().any(|(name, _)| name == "service_name") {
+        labels.push(("service_name".to_owned(), UNKNOWN_SERVICE.to_owned()));
     }
-    mapping.labels.sort();
-    mapping.labels.dedup_by(|a, b| a.0 == b.0);
-    mapping
+    labels.sort();
+    labels.dedup_by(|a, b| a.0 == b.0);
+    ResourceMapping { labels, metadata: metadata.pairs }
+}
+
+/// A stream's labels as Loki writes them in messages: `{a="b", c="d"}`.
+pub fn stream_text(labels: &[(String, String)]) -> String {
+    let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+    format!("{{{}}}", pairs.join(", "))
 }
 
 /// Adds `service_name` to push-API labels that lack it, as Loki does.
@@ -88,17 +97,108 @@ pub fn ensure_service_name(labels: &mut Vec<(String, String)>) {
     labels.sort();
 }
 
-/// Appends one attribute as metadata; maps are flattened into one field per key.
-pub fn push_attribute(out: &mut Vec<(String, String)>, key: &str, value: &AnyValue) {
-    match &value.value {
-        Some(Value::KvlistValue(list)) => {
-            for kv in &list.values {
-                if let Some(inner) = &kv.value {
-                    push_attribute(out, &format!("{key}_{}", kv.key), inner);
-                }
-            }
+/// Attributes turned into metadata pairs under the per-item limits: at most
+/// `max_attributes` pairs (a flattened map's keys count each), at most `max_flattened_keys`
+/// from one map, keys and values cut to `max_key_bytes` / `max_value_bytes`. What does not fit
+/// is counted in `dropped`.
+#[derive(Debug)]
+pub struct Attrs<'l> {
+    limits: &'l ItemLimits,
+    /// Pairs made by [`Attrs::push`].
+    pub pairs: Vec<(String, String)>,
+    /// Attributes (or flattened keys) dropped.
+    pub dropped: u64,
+}
+
+impl<'l> Attrs<'l> {
+    /// No pairs yet.
+    pub fn new(limits: &'l ItemLimits) -> Self {
+        Attrs { limits, pairs: Vec::new(), dropped: 0 }
+    }
+
+    /// Appends one attribute to `pairs` (sanitized keys); maps are flattened, one pair per key.
+    pub fn push(&mut self, key: &str, value: Option<&AnyValue>) {
+        let Some(value) = value else { return };
+        let mut out = std::mem::take(&mut self.pairs);
+        let mut room = self.limits.max_flattened_keys;
+        self.flatten(&mut out, key, value, &mut room, &|k, v| (sanitize(k).into_owned(), v.into_owned()));
+        self.pairs = out;
+    }
+
+    /// Appends one record attribute to `out`, borrowing plain ones (the store sanitizes keys).
+    pub fn push_borrowed<'r>(
+        &mut self,
+        out: &mut Vec<(Cow<'r, str>, Cow<'r, str>)>,
+        key: &'r str,
+        value: Option<&'r AnyValue>,
+    ) {
+        let Some(value) = value else { return };
+        if matches!(value.value, Some(Value::KvlistValue(_))) {
+            let mut room = self.limits.max_flattened_keys;
+            self.flatten(out, key, value, &mut room, &|k, v| (Cow::Owned(k.to_owned()), Cow::Owned(v.into_owned())));
+        } else if out.len() >= self.limits.max_attributes {
+            self.dropped += 1;
+        } else {
+            let text = clip_cow(value_text(value), self.limits.max_value_bytes);
+            out.push((Cow::Borrowed(clip(key, self.limits.max_key_bytes)), text));
         }
-        _ => out.push((sanitize(key).into_owned(), value_text(value).into_owned())),
+    }
+
+    /// Pushes `key`/`value` through `make`, flattening maps into `{key}_{inner key}`.
+    fn flatten<P>(
+        &mut self,
+        out: &mut Vec<P>,
+        key: &str,
+        value: &AnyValue,
+        room: &mut usize,
+        make: &dyn Fn(&str, Cow<'_, str>) -> P,
+    ) {
+        let Some(Value::KvlistValue(list)) = &value.value else {
+            if out.len() >= self.limits.max_attributes || *room == 0 {
+                self.dropped += 1;
+                return;
+            }
+            *room -= 1;
+            out.push(make(
+                clip(key, self.limits.max_key_bytes),
+                clip_cow(value_text(value), self.limits.max_value_bytes),
+            ));
+            return;
+        };
+        for kv in &list.values {
+            let Some(inner) = &kv.value else { continue };
+            if out.len() >= self.limits.max_attributes || *room == 0 {
+                self.dropped += 1;
+                continue;
+            }
+            let nested =
+                format!("{}_{}", clip(key, self.limits.max_key_bytes), clip(&kv.key, self.limits.max_key_bytes));
+            self.flatten(out, clip(&nested, self.limits.max_key_bytes), inner, room, make);
+        }
+    }
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+pub fn clip(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// [`clip`] for owned or borrowed text.
+pub fn clip_cow(text: Cow<'_, str>, max: usize) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(s) => Cow::Borrowed(clip(s, max)),
+        Cow::Owned(mut s) => {
+            let end = clip(&s, max).len();
+            s.truncate(end);
+            Cow::Owned(s)
+        }
     }
 }
 
@@ -177,31 +277,37 @@ mod tests {
     /// service.name is an index label, service.version metadata, as in the fixture.
     #[test]
     fn resource_split() {
-        let mapping = map_resource(&[
-            kv("service.name", Value::StringValue("svc".into())),
-            kv("service.version", Value::StringValue("0.1.0".into())),
-        ]);
+        let limits = ItemLimits::default();
+        let mapping = map_resource(
+            &[
+                kv("service.name", Value::StringValue("svc".into())),
+                kv("service.version", Value::StringValue("0.1.0".into())),
+            ],
+            &limits,
+        );
         assert_eq!(mapping.labels, vec![("service_name".into(), "svc".into())]);
         assert_eq!(mapping.metadata, vec![("service_version".into(), "0.1.0".into())]);
-        assert_eq!(map_resource(&[]).labels, vec![("service_name".into(), UNKNOWN_SERVICE.into())]);
+        assert_eq!(map_resource(&[], &limits).labels, vec![("service_name".into(), UNKNOWN_SERVICE.into())]);
     }
 
     /// Values that are not strings become the text Loki shows.
     #[test]
     fn value_texts() {
-        let mut out = Vec::new();
-        push_attribute(&mut out, "order.qty", &AnyValue { value: Some(Value::IntValue(10)) });
-        push_attribute(&mut out, "px", &AnyValue { value: Some(Value::DoubleValue(637.704)) });
-        push_attribute(&mut out, "ok", &AnyValue { value: Some(Value::BoolValue(true)) });
+        let limits = ItemLimits::default();
+        let mut attrs = Attrs::new(&limits);
+        attrs.push("order.qty", Some(&AnyValue { value: Some(Value::IntValue(10)) }));
+        attrs.push("px", Some(&AnyValue { value: Some(Value::DoubleValue(637.704)) }));
+        attrs.push("ok", Some(&AnyValue { value: Some(Value::BoolValue(true)) }));
         let array = ArrayValue {
             values: vec![
                 AnyValue { value: Some(Value::StringValue("many".into())) },
                 AnyValue { value: Some(Value::StringValue("values".into())) },
             ],
         };
-        push_attribute(&mut out, "array.attribute", &AnyValue { value: Some(Value::ArrayValue(array)) });
+        attrs.push("array.attribute", Some(&AnyValue { value: Some(Value::ArrayValue(array)) }));
         let map = KeyValueList { values: vec![kv("some.map.key", Value::StringValue("v".into()))] };
-        push_attribute(&mut out, "map.attribute", &AnyValue { value: Some(Value::KvlistValue(map)) });
+        attrs.push("map.attribute", Some(&AnyValue { value: Some(Value::KvlistValue(map)) }));
+        let out = attrs.pairs;
         let expected: Vec<(String, String)> = [
             ("order_qty", "10"),
             ("px", "637.704"),

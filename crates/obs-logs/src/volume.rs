@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::logql::ast::Matcher;
-use crate::logql::eval::logs::matching_streams;
+use crate::query::ast::Matcher;
+use crate::query::eval::logs::matching_streams;
 use crate::store::{Decoded, Inner, Stream};
 
 /// What to measure and how to group it.

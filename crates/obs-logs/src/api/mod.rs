@@ -13,10 +13,12 @@ mod volume;
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
+use obs_contract::query::{Budget, QueryRunner};
 
-use crate::LogStore;
+use crate::{Error, LogStore};
 
 /// Largest push or OTLP body accepted (after decompression) unless the server sets its own.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -25,13 +27,52 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyLimit(pub usize);
 
-/// All routes, with the store as state, accepting bodies up to [`MAX_BODY_BYTES`].
-pub fn router(store: Arc<LogStore>) -> Router {
-    router_with_limit(store, MAX_BODY_BYTES)
+/// What every handler can reach: the store and the runner its queries go through.
+#[derive(Clone)]
+pub struct Api {
+    /// The store.
+    pub store: Arc<LogStore>,
+    /// Runs queries off the async workers, with the server's limits.
+    pub runner: QueryRunner,
 }
 
-/// All routes, accepting request bodies up to `max_body_bytes` (after decompression).
-pub fn router_with_limit(store: Arc<LogStore>, max_body_bytes: usize) -> Router {
+impl FromRef<Api> for Arc<LogStore> {
+    fn from_ref(api: &Api) -> Self {
+        api.store.clone()
+    }
+}
+
+impl Api {
+    /// Runs `work` on the runner with the store and a budget; a runner stop (timeout, busy,
+    /// cancelled, panic) becomes the crate's error.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&LogStore, &Budget) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
+        let store = self.store.clone();
+        self.runner.run(move |budget| work(&store, budget)).await?
+    }
+
+    /// Checks a query text's length, depth and operator count before any parser sees it.
+    pub fn scan(&self, text: &str) -> Result<(), Error> {
+        obs_contract::query::scan::check(text, self.runner.limits())?;
+        Ok(())
+    }
+
+    /// The deepest nesting the parser accepts.
+    pub fn max_depth(&self) -> usize {
+        self.runner.limits().max_depth
+    }
+}
+
+/// All routes, with the store as state, accepting bodies up to [`MAX_BODY_BYTES`].
+pub fn router(store: Arc<LogStore>, runner: QueryRunner) -> Router {
+    router_with_limit(store, MAX_BODY_BYTES, runner)
+}
+
+/// All routes, accepting request bodies up to `max_body_bytes` (after decompression); queries
+/// run through `runner`.
+pub fn router_with_limit(store: Arc<LogStore>, max_body_bytes: usize, runner: QueryRunner) -> Router {
     Router::new()
         .route("/ready", get(|| async { "ready\n" }))
         .route("/loki/api/v1/status/buildinfo", get(render::buildinfo))
@@ -50,5 +91,5 @@ pub fn router_with_limit(store: Arc<LogStore>, max_body_bytes: usize) -> Router 
         .route("/loki/api/v1/detected_field/{name}/values", get(detected::detected_field_values))
         .layer(axum::extract::DefaultBodyLimit::max(max_body_bytes))
         .layer(Extension(BodyLimit(max_body_bytes)))
-        .with_state(store)
+        .with_state(Api { store, runner })
 }

@@ -5,7 +5,7 @@ use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use obs_contract::time::{Instant, parse_rfc3339};
 
-use crate::logql::lexer::parse_duration;
+use crate::query::lexer::parse_duration;
 
 /// Loki's `max_entries_limit_per_query`.
 pub const MAX_LIMIT: usize = 5000;

@@ -3,24 +3,25 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::sync::Arc;
 
 use axum::Extension;
+use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use obs_contract::http::HttpError;
+use obs_contract::{ItemLimits, Refusal};
 use serde::Deserialize;
 
-use super::render::{self, ApiError};
-use super::{BodyLimit, push_proto};
-use crate::LogStore;
-use crate::ingest::{check_age, now_ns};
-use crate::labels::ensure_service_name;
+use super::render;
+use super::{Api, BodyLimit, push_proto};
+use crate::ingest::{check_time, now_ns};
+use crate::labels::{clip, clip_cow, ensure_service_name, stream_text};
 use crate::level;
-use crate::store::{Inner, NewEntry};
+use crate::store::{Batch, BatchGroup, BatchStream, NewEntry};
+use crate::{Error, LogStore};
 
 #[derive(Deserialize)]
 struct PushBody {
@@ -43,48 +44,48 @@ struct Entry {
     metadata: Vec<(String, String)>,
 }
 
-/// `POST /loki/api/v1/push`.
+/// `POST /loki/api/v1/push`: 204 once stored. Decoding and storing run on the blocking pool:
+/// both cost time in proportion to the body.
 pub async fn push(
-    State(store): State<Arc<LogStore>>,
+    State(api): State<Api>,
     Extension(BodyLimit(limit)): Extension<BodyLimit>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, limit).await else {
-        return too_large(limit).into_response();
-    };
-    if store.is_closed() {
-        return shutting_down();
-    }
-    match decode(&parts.headers, &body, limit).and_then(|streams| store_streams(&store, streams)) {
+    match accept(api.store, limit, request).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) if store.is_closed() && error.status == StatusCode::SERVICE_UNAVAILABLE => shutting_down(),
         Err(error) => error.into_response(),
     }
 }
 
+async fn accept(store: Arc<LogStore>, limit: usize, request: Request) -> Result<(), Error> {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, limit).await.map_err(|_| too_large(limit))?;
+    if store.is_closed() {
+        return Err(Error::Refused(Refusal::ShuttingDown));
+    }
+    let work = move || {
+        let streams = decode(&parts.headers, body, limit)?;
+        store_streams(&store, streams)
+    };
+    tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("the push was not stored: {e}")))?
+}
+
 /// 413 naming the limit and the setting that raises it.
-fn too_large(limit: usize) -> ApiError {
+fn too_large(limit: usize) -> Error {
     let msg = match obs_contract::http::too_large(limit) {
         HttpError::PayloadTooLarge(msg) => msg,
         _ => format!("push body is larger than {limit} bytes; send smaller batches"),
     };
-    render::error(StatusCode::PAYLOAD_TOO_LARGE, &msg)
+    Error::PayloadTooLarge(msg)
 }
 
-/// 503 with `Retry-After`, so the client keeps its data and sends it again.
-fn shutting_down() -> Response {
-    let error = render::error(StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down; retry once it is back");
-    ([(RETRY_AFTER, "1")], error).into_response()
-}
-
-fn decode(headers: &HeaderMap, body: &[u8], limit: usize) -> Result<Vec<PushedStream>, ApiError> {
+fn decode(headers: &HeaderMap, body: Bytes, limit: usize) -> Result<Vec<PushedStream>, Error> {
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match essence.as_str() {
         "application/json" => decode_json(&inflate(headers, body, limit)?),
         "application/x-protobuf" | "application/protobuf" => {
-            let streams = push_proto::decode(body, limit).map_err(|e| render::bad_request(&e))?;
+            let streams = push_proto::decode(&body, limit).map_err(|e| render::bad_request(&e))?;
             streams
                 .into_iter()
                 .map(|(labels, entries)| {
@@ -93,17 +94,14 @@ fn decode(headers: &HeaderMap, body: &[u8], limit: usize) -> Result<Vec<PushedSt
                 })
                 .collect()
         }
-        _ => Err(render::error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            &format!(
-                "unsupported Content-Type {content_type:?}: send application/json or snappy-compressed \
-                 application/x-protobuf (Loki's push formats)"
-            ),
-        )),
+        _ => Err(Error::UnsupportedMediaType(format!(
+            "unsupported Content-Type {content_type:?}: send application/json or snappy-compressed \
+             application/x-protobuf (Loki's push formats)"
+        ))),
     }
 }
 
-fn decode_json(raw: &[u8]) -> Result<Vec<PushedStream>, ApiError> {
+fn decode_json(raw: &[u8]) -> Result<Vec<PushedStream>, Error> {
     let parsed: PushBody =
         serde_json::from_slice(raw).map_err(|e| render::bad_request(&format!("invalid push body: {e}")))?;
     parsed
@@ -117,28 +115,16 @@ fn decode_json(raw: &[u8]) -> Result<Vec<PushedStream>, ApiError> {
         .collect()
 }
 
-fn inflate(headers: &HeaderMap, body: &[u8], limit: usize) -> Result<Vec<u8>, ApiError> {
-    let encoding =
-        headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("").trim().to_ascii_lowercase();
-    let mut out = Vec::new();
-    let read = match encoding.as_str() {
-        "" | "identity" => return Ok(body.to_vec()),
-        "gzip" => flate2::read::GzDecoder::new(body).take(limit as u64 + 1).read_to_end(&mut out),
-        "deflate" => flate2::read::ZlibDecoder::new(body).take(limit as u64 + 1).read_to_end(&mut out),
-        other => {
-            return Err(render::bad_request(&format!(
-                "unsupported Content-Encoding {other:?}: use gzip, deflate or none"
-            )));
-        }
-    };
-    read.map_err(|e| render::bad_request(&format!("cannot decompress the {encoding} body: {e}")))?;
-    if out.len() > limit {
-        return Err(too_large(limit));
-    }
-    Ok(out)
+/// The body with its `Content-Encoding` undone (at most `limit` bytes), by the OTLP helper.
+fn inflate(headers: &HeaderMap, body: Bytes, limit: usize) -> Result<Bytes, Error> {
+    obs_contract::http::inflate(headers, body, limit).map_err(|err| match err {
+        HttpError::PayloadTooLarge(msg) => Error::PayloadTooLarge(msg),
+        HttpError::UnsupportedMediaType(msg) => Error::UnsupportedMediaType(msg),
+        other => Error::BadRequest(other.message()),
+    })
 }
 
-fn stream_labels(stream: BTreeMap<String, String>) -> Result<Vec<(String, String)>, ApiError> {
+fn stream_labels(stream: BTreeMap<String, String>) -> Result<Vec<(String, String)>, Error> {
     let valid = |name: &str| {
         !name.is_empty()
             && name
@@ -156,7 +142,7 @@ fn stream_labels(stream: BTreeMap<String, String>) -> Result<Vec<(String, String
     Ok(labels)
 }
 
-fn entry(value: Vec<serde_json::Value>) -> Result<Entry, ApiError> {
+fn entry(value: Vec<serde_json::Value>) -> Result<Entry, Error> {
     let bad = |msg: &str| render::bad_request(msg);
     let mut parts = value.into_iter();
     let ts = match parts.next() {
@@ -184,53 +170,51 @@ fn entry(value: Vec<serde_json::Value>) -> Result<Entry, ApiError> {
     Ok(Entry { ts, line, metadata })
 }
 
-fn store_streams(store: &LogStore, streams: Vec<PushedStream>) -> Result<(), ApiError> {
-    if store.is_closed() {
-        return Err(render::error(StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down; retry later"));
-    }
-    let now = now_ns();
-    let count: u64 = streams.iter().map(|(_, e)| e.len() as u64).sum();
-    let mut inner = store.write();
-    if count > inner.limits().max_items {
-        inner.refuse(count);
-        return Err(render::error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &format!("{count} entries in one push exceed the store's cap of {} records", inner.limits().max_items),
-        ));
-    }
-    let mut errors = Vec::new();
-    for (labels, entries) in streams {
-        let stream = inner.stream_id(&labels);
-        let context = inner.context_id(&[]);
-        for e in entries {
-            match check_age(e.ts, now) {
-                Ok(()) => append(&mut inner, stream, context, &labels, &e),
-                Err(why) => {
-                    inner.refuse(1);
-                    errors.push(format!("entry for stream '{}' {why}", label_text(&labels)));
-                }
-            }
+/// Stores the pushed streams through the store's one ingest; 400 naming the first rejected
+/// entry when some were rejected (the others are stored, as Loki does).
+fn store_streams(store: &LogStore, streams: Vec<PushedStream>) -> Result<(), Error> {
+    let batch = push_batch(streams, now_ns(), store.item_limits());
+    let outcome = store.commit(&batch).map_err(Error::Refused)?;
+    match outcome.message {
+        Some(first) if outcome.rejected > 0 => {
+            Err(render::bad_request(&format!("{first} ({} entries rejected)", outcome.rejected)))
         }
-    }
-    inner.enforce_caps();
-    match errors.first() {
-        None => Ok(()),
-        Some(first) => Err(render::bad_request(&format!("{first} ({} entries rejected)", errors.len()))),
+        _ => Ok(()),
     }
 }
 
-fn append(inner: &mut Inner, stream: u32, context: u32, labels: &[(String, String)], e: &Entry) {
+/// The batch of a push: one group per stream (pushes have no shared metadata), entries
+/// checked against the time window and cut to the per-item limits.
+fn push_batch(streams: Vec<PushedStream>, now: i64, limits: &ItemLimits) -> Batch<'static> {
+    let mut batch = Batch::default();
+    for (labels, entries) in streams {
+        let mut group = BatchGroup::default();
+        for e in entries {
+            match check_time(e.ts, now, limits) {
+                Ok(()) => group.entries.push(new_entry(&labels, e, limits)),
+                Err(why) => batch.reject(format!("entry for stream '{}' {why}", stream_text(&labels))),
+            }
+        }
+        batch.streams.push(BatchStream { labels, groups: vec![group] });
+    }
+    batch
+}
+
+fn new_entry(labels: &[(String, String)], e: Entry, limits: &ItemLimits) -> NewEntry<'static> {
     let fields = labels.iter().chain(&e.metadata).map(|(k, v)| (k.as_str(), v.as_str()));
     let level = level::detect(0, "", fields, &e.line);
     let trace_id = id_field::<16>(&e.metadata, "trace_id");
     let span_id = id_field::<8>(&e.metadata, "span_id");
-    let attrs: Vec<(Cow<str>, Cow<str>)> = e
-        .metadata
-        .iter()
-        .filter(|(k, _)| !(k == "trace_id" && trace_id.is_some() || k == "span_id" && span_id.is_some()))
-        .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str())))
-        .collect();
-    let entry = NewEntry {
+    let mut attrs = Vec::with_capacity(e.metadata.len().min(limits.max_attributes));
+    for (k, v) in e.metadata {
+        let is_id = k == "trace_id" && trace_id.is_some() || k == "span_id" && span_id.is_some();
+        if is_id || attrs.len() >= limits.max_attributes {
+            continue;
+        }
+        let key = clip(&k, limits.max_key_bytes).to_owned();
+        attrs.push((Cow::Owned(key), clip_cow(Cow::Owned(v), limits.max_value_bytes)));
+    }
+    NewEntry {
         ts: e.ts,
         observed: None,
         severity_number: 0,
@@ -238,20 +222,14 @@ fn append(inner: &mut Inner, stream: u32, context: u32, labels: &[(String, Strin
         flags: 0,
         trace_id,
         span_id,
-        line: &e.line,
-        attrs: &attrs,
+        line: clip_cow(Cow::Owned(e.line), limits.max_value_bytes),
+        attrs,
         level,
-    };
-    inner.append(stream, context, &entry);
+    }
 }
 
 /// A hex id in pushed metadata, stored like an OTLP id when it has the right length.
 fn id_field<const N: usize>(metadata: &[(String, String)], name: &str) -> Option<[u8; N]> {
     let (_, value) = metadata.iter().find(|(k, _)| k == name)?;
     hex::decode(value.to_ascii_lowercase()).ok()?.try_into().ok()
-}
-
-fn label_text(labels: &[(String, String)]) -> String {
-    let pairs: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
-    format!("{{{}}}", pairs.join(", "))
 }

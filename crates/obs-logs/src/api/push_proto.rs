@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::logql::ast::{MatchOp, Query};
+use crate::query::ast::{MatchOp, Query};
 
 /// `logproto.PushRequest`: streams of entries.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -95,7 +95,7 @@ pub fn decode(body: &[u8], limit: usize) -> Result<Vec<Stream>, String> {
 /// `{a="b", c="d"}` into a label map.
 fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
     let invalid = |why: String| format!("invalid stream labels {text:?}: {why}");
-    match crate::logql::parse(text) {
+    match crate::query::parse(text) {
         Ok(Query::Log(log)) if log.stages.is_empty() && log.matchers.iter().all(|m| m.op == MatchOp::Eq) => {
             Ok(log.matchers.into_iter().map(|m| (m.name, m.value)).collect())
         }

@@ -1,22 +1,24 @@
-//! `query_range` and `query`: parse the LogQL, evaluate it against the store, answer in
-//! Loki's shapes (streams, matrix, vector, scalar); bad queries get 400 with Loki's message.
+//! `query_range` and `query`: read the parameters, bound the query text, then parse, evaluate
+//! and render on the query runner (off the async workers, with a deadline and a budget); answer
+//! in Loki's shapes (streams, matrix, vector, scalar); bad queries get 400 with Loki's message.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use obs_contract::query::Budget;
 
+use super::Api;
 use super::params::Params;
-use super::render::{self, ApiError, Envelope, QueryData, Summary};
-use crate::LogStore;
+use super::render::{self, Envelope, QueryData, Summary};
 use crate::ingest::now_ns;
-use crate::logql::ast::Query;
-use crate::logql::eval::logs::{LogParams, select};
-use crate::logql::eval::{Grid, eval_metric};
-use crate::logql::{self, QueryError};
+use crate::query;
+use crate::query::ast::{LogExpr, MetricExpr, Query};
+use crate::query::eval::logs::{LogParams as RangeParams, select};
+use crate::query::eval::{Grid, eval_metric};
+use crate::{Error, LogStore};
 
 /// Default range of a query: the last hour.
 const DEFAULT_SINCE: i64 = 3600 * 1_000_000_000;
@@ -25,31 +27,59 @@ const DEFAULT_SINCE: i64 = 3600 * 1_000_000_000;
 const ENCODING_FLAGS: &str = "x-loki-response-encoding-flags";
 
 /// `GET|POST /loki/api/v1/query_range`.
-pub async fn query_range(
-    State(store): State<Arc<LogStore>>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Response {
+pub async fn query_range(State(api): State<Api>, headers: HeaderMap, RawQuery(raw): RawQuery, body: Bytes) -> Response {
     let started = Instant::now();
-    let result = Params::new(raw.as_deref(), &headers, &body)
-        .map_err(|e| render::bad_request(&e))
-        .and_then(|params| range(&store, &params, categorize(&headers), started));
-    result.unwrap_or_else(IntoResponse::into_response)
+    let categorize = categorize(&headers);
+    let answer = async {
+        let params = Params::new(raw.as_deref(), &headers, &body).map_err(|e| render::bad_request(&e))?;
+        let text = query_text(&api, &params)?;
+        let (start, end) = params.range(now_ns(), DEFAULT_SINCE).map_err(bad)?;
+        let range =
+            RangeParams { start, end, limit: params.limit().map_err(bad)?, forward: params.forward().map_err(bad)? };
+        let step = params.step(start, end);
+        let max_depth = api.max_depth();
+        api.run(move |store, budget| {
+            let query = query::parse_with(&text, max_depth)?;
+            let out = Out { categorize, started };
+            match query {
+                Query::Log(log) => log_range(store, &log, range, out, budget),
+                Query::Metric(expr) => {
+                    metric_range(store, &expr, Grid { start, end, step: step.map_err(bad)? }, out, budget)
+                }
+            }
+        })
+        .await
+    };
+    answer.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET|POST /loki/api/v1/query`.
-pub async fn query(
-    State(store): State<Arc<LogStore>>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Response {
+pub async fn query(State(api): State<Api>, headers: HeaderMap, RawQuery(raw): RawQuery, body: Bytes) -> Response {
     let started = Instant::now();
-    let result = Params::new(raw.as_deref(), &headers, &body)
-        .map_err(|e| render::bad_request(&e))
-        .and_then(|params| instant(&store, &params, categorize(&headers), started));
-    result.unwrap_or_else(IntoResponse::into_response)
+    let categorize = categorize(&headers);
+    let answer = async {
+        let params = Params::new(raw.as_deref(), &headers, &body).map_err(|e| render::bad_request(&e))?;
+        let text = query_text(&api, &params)?;
+        let t = params.time("time", now_ns()).map_err(bad)?;
+        params.limit().map_err(bad)?;
+        params.forward().map_err(bad)?;
+        let max_depth = api.max_depth();
+        api.run(move |store, budget| {
+            let Query::Metric(expr) = query::parse_with(&text, max_depth)? else {
+                return Err(render::bad_request(
+                    "log queries are not supported as an instant query type, please change your query to a range \
+                     query type",
+                ));
+            };
+            metric_instant(store, &expr, t, Out { categorize, started }, budget)
+        })
+        .await
+    };
+    answer.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn bad(e: String) -> Error {
+    render::bad_request(&e)
 }
 
 fn categorize(headers: &HeaderMap) -> bool {
@@ -61,80 +91,65 @@ fn categorize(headers: &HeaderMap) -> bool {
         .any(|flag| flag.trim() == "categorize-labels")
 }
 
-fn parsed_query(params: &Params) -> Result<Query, ApiError> {
+/// The `query` parameter, checked by the lexical bound before any parser sees it.
+fn query_text(api: &Api, params: &Params) -> Result<String, Error> {
     let Some(text) = params.get("query") else {
         return Err(render::bad_request("the query parameter is missing: pass a LogQL query as ?query=..."));
     };
-    logql::parse(text).map_err(|e| query_error(&e))
+    api.scan(text)?;
+    Ok(text.to_owned())
 }
 
-fn query_error(e: &QueryError) -> ApiError {
-    render::bad_request(&e.to_string())
+/// How the answer is rendered and timed.
+#[derive(Clone, Copy)]
+struct Out {
+    categorize: bool,
+    started: Instant,
 }
 
-fn range(store: &LogStore, params: &Params, categorize: bool, started: Instant) -> Result<Response, ApiError> {
-    let query = parsed_query(params)?;
-    let bad = |e: String| render::bad_request(&e);
-    let (start, end) = params.range(now_ns(), DEFAULT_SINCE).map_err(bad)?;
-    let limit = params.limit().map_err(bad)?;
-    let forward = params.forward().map_err(bad)?;
-    let inner = store.read();
-    match query {
-        Query::Log(log) => {
-            let hits = select(&inner, &log, LogParams { start, end, limit, forward });
-            let result = render::streams(&inner, &hits, &log.dropped_labels(), categorize, forward);
-            let bytes = result.iter().flat_map(|s| &s.values).map(entry_bytes).sum();
-            let summary = Summary { exec_seconds: started.elapsed().as_secs_f64(), returned: hits.len() as u64, bytes };
-            let data = QueryData {
-                result_type: "streams",
-                encoding_flags: flags(categorize),
-                result,
-                stats: render::stats(summary),
-            };
-            Ok(render::json(&Envelope { status: "success", data }))
-        }
-        Query::Metric(expr) => {
-            let step = params.step(start, end).map_err(bad)?;
-            let grid = Grid { start, end, step };
-            let value = eval_metric(&inner, &expr, &grid).map_err(|e| query_error(&e))?;
-            let (result, returned) = render::matrix(&value, &grid.steps());
-            let summary = Summary { exec_seconds: started.elapsed().as_secs_f64(), returned, bytes: 0 };
-            let data = QueryData {
-                result_type: "matrix",
-                encoding_flags: flags(categorize),
-                result,
-                stats: render::stats(summary),
-            };
-            Ok(render::json(&Envelope { status: "success", data }))
-        }
+impl Out {
+    fn answer<R: serde::Serialize>(self, result_type: &'static str, result: R, summary: Summary) -> Response {
+        let flags = self.categorize.then(|| vec!["categorize-labels"]);
+        let data = QueryData { result_type, encoding_flags: flags, result, stats: render::stats(summary) };
+        render::json(&Envelope { status: "success", data })
     }
+
+    fn summary(self, returned: u64, bytes: u64) -> Summary {
+        Summary { exec_seconds: self.started.elapsed().as_secs_f64(), returned, bytes }
+    }
+}
+
+/// A log query's entries, grouped into streams.
+fn log_range(
+    store: &LogStore,
+    log: &LogExpr,
+    params: RangeParams,
+    out: Out,
+    budget: &Budget,
+) -> Result<Response, Error> {
+    let hits = select(store, log, params, budget)?;
+    let dropped = log.dropped_labels();
+    Ok(store.with_inner(|inner| {
+        let result = render::streams(inner, &hits, &dropped, out.categorize, params.forward);
+        let bytes = result.iter().flat_map(|s| &s.values).map(entry_bytes).sum();
+        out.answer("streams", result, out.summary(hits.len() as u64, bytes))
+    }))
+}
+
+fn metric_range(store: &LogStore, expr: &MetricExpr, grid: Grid, out: Out, budget: &Budget) -> Result<Response, Error> {
+    let value = eval_metric(store, expr, &grid, budget)?;
+    let (result, returned) = render::matrix(&value, &grid.steps());
+    Ok(out.answer("matrix", result, out.summary(returned, 0)))
+}
+
+fn metric_instant(store: &LogStore, expr: &MetricExpr, t: i64, out: Out, budget: &Budget) -> Result<Response, Error> {
+    let value = eval_metric(store, expr, &Grid::instant(t), budget)?;
+    let (result_type, result, returned) = render::instant(&value, t);
+    Ok(out.answer(result_type, result, out.summary(returned, 0)))
 }
 
 fn entry_bytes(entry: &render::EntryOut<'_>) -> u64 {
     match entry {
         render::EntryOut::Plain(_, line) | render::EntryOut::Categorized(_, line, _) => line.len() as u64,
     }
-}
-
-/// `encodingFlags` echoed on every result type when the request asked for categorized labels.
-fn flags(categorize: bool) -> Option<Vec<&'static str>> {
-    categorize.then(|| vec!["categorize-labels"])
-}
-
-fn instant(store: &LogStore, params: &Params, categorize: bool, started: Instant) -> Result<Response, ApiError> {
-    let query = parsed_query(params)?;
-    let t = params.time("time", now_ns()).map_err(|e| render::bad_request(&e))?;
-    params.limit().map_err(|e| render::bad_request(&e))?;
-    params.forward().map_err(|e| render::bad_request(&e))?;
-    let Query::Metric(expr) = query else {
-        return Err(render::bad_request(
-            "log queries are not supported as an instant query type, please change your query to a range query type",
-        ));
-    };
-    let inner = store.read();
-    let value = eval_metric(&inner, &expr, &Grid::instant(t)).map_err(|e| query_error(&e))?;
-    let (result_type, result, returned) = render::instant(&value, t);
-    let summary = Summary { exec_seconds: started.elapsed().as_secs_f64(), returned, bytes: 0 };
-    let data = QueryData { result_type, encoding_flags: flags(categorize), result, stats: render::stats(summary) };
-    Ok(render::json(&Envelope { status: "success", data }))
 }

@@ -1,19 +1,19 @@
 //! Loki's answer shapes: the success envelope with `resultType`, `encodingFlags`, `result` and
 //! `stats` in that order, streams (plain or categorized), matrices, vectors, scalars, and
-//! plain-text errors.
+//! plain-text errors (see [`crate::Error`]).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 pub use super::stats::{Summary, stats};
-use crate::logql::eval::logs::Hit;
-use crate::logql::eval::view::View;
-use crate::logql::eval::{Series, Value};
+use crate::Error;
+use crate::query::eval::logs::Hit;
+use crate::query::eval::view::View;
+use crate::query::eval::{Series, Value};
 use crate::store::Inner;
 
 /// Loki's JSON content type.
@@ -23,33 +23,13 @@ pub const JSON: &str = "application/json; charset=UTF-8";
 pub fn json<T: Serialize>(body: &T) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => ([(CONTENT_TYPE, JSON)], bytes).into_response(),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &format!("cannot encode the answer: {e}")).into_response(),
+        Err(e) => Error::Internal(format!("cannot encode the answer: {e}")).into_response(),
     }
-}
-
-/// A plain-text error, as Loki sends them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// What went wrong and what to do.
-    pub msg: String,
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.status, [(CONTENT_TYPE, "text/plain; charset=utf-8")], self.msg).into_response()
-    }
-}
-
-/// An error answer.
-pub fn error(status: StatusCode, msg: &str) -> ApiError {
-    ApiError { status, msg: msg.to_owned() }
 }
 
 /// `400` with a message.
-pub fn bad_request(msg: &str) -> ApiError {
-    error(StatusCode::BAD_REQUEST, msg)
+pub fn bad_request(msg: &str) -> Error {
+    Error::BadRequest(msg.to_owned())
 }
 
 /// The `/loki/api/v1/status/buildinfo` answer.
@@ -133,7 +113,7 @@ pub fn streams<'a>(
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<(String, StreamOut<'a>)> = Vec::new();
     for hit in hits {
-        let Some(seg) = inner.segments.get(hit.seg) else { continue };
+        let Some(seg) = inner.segment(hit.seq).filter(|seg| hit.i >= seg.head) else { continue };
         let mut view = View::new(inner, seg, hit.i);
         let labels: BTreeMap<Cow<str>, Cow<str>> = view
             .labels()

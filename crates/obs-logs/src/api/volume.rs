@@ -3,18 +3,20 @@
 //! answer is a vector when every group has one sample (always for `index/volume`), else a matrix.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use super::labels::selector_matchers;
+use obs_contract::query::QueryLimits;
+
+use super::Api;
+use super::labels::{answer, selector_matchers};
 use super::params::Params;
-use super::render::{self, ApiError, Envelope, QueryData, Summary};
-use crate::LogStore;
+use super::render::{self, Envelope, QueryData, Summary};
+use crate::Error;
 use crate::ingest::now_ns;
 use crate::volume::{Bucket, Volume, VolumeQuery, volumes};
 
@@ -26,50 +28,45 @@ const DEFAULT_LIMIT: usize = 100;
 const MS: i64 = 1_000_000;
 
 /// `GET|POST /loki/api/v1/index/volume`.
-pub async fn volume(
-    State(store): State<Arc<LogStore>>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Response {
-    answer(&store, &headers, raw.as_deref(), &body, false)
+pub async fn volume(State(api): State<Api>, headers: HeaderMap, RawQuery(raw): RawQuery, body: Bytes) -> Response {
+    volume_answer(&api, headers, raw, body, false).await
 }
 
 /// `GET|POST /loki/api/v1/index/volume_range`.
 pub async fn volume_range(
-    State(store): State<Arc<LogStore>>,
+    State(api): State<Api>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Response {
-    answer(&store, &headers, raw.as_deref(), &body, true)
+    volume_answer(&api, headers, raw, body, true).await
 }
 
-fn answer(store: &LogStore, headers: &HeaderMap, raw: Option<&str>, body: &[u8], ranged: bool) -> Response {
+async fn volume_answer(api: &Api, headers: HeaderMap, raw: Option<String>, body: Bytes, ranged: bool) -> Response {
     let started = Instant::now();
-    let run = || -> Result<Response, ApiError> {
+    answer(api, move |store, _, limits| {
         let bad = |e: String| render::bad_request(&e);
-        let params = Params::new(raw, headers, body).map_err(bad)?;
-        let query = volume_query(&params)?;
+        let params = Params::new(raw.as_deref(), &headers, &body).map_err(bad)?;
+        let query = volume_query(&params, limits)?;
         let (start, end) = params.range(now_ns(), DEFAULT_SINCE).map_err(bad)?;
         let buckets = if ranged { buckets(start, end, params.step(start, end).map_err(bad)?) } else { Vec::new() };
         let buckets = if buckets.is_empty() { vec![Bucket { from: start, to: end }] } else { buckets };
-        let per_bucket = volumes(&store.read(), &query, &buckets);
+        let per_bucket = store.with_inner(|inner| volumes(inner, &query, &buckets));
         let ends: Vec<i64> = buckets.iter().map(|b| if b.to == end { end } else { b.to + 1 - MS }).collect();
         let (result_type, result, returned) = render_series(per_bucket, &ends);
         let summary = Summary { exec_seconds: started.elapsed().as_secs_f64(), returned, bytes: 0 };
         let data = QueryData { result_type, encoding_flags: None, result, stats: render::stats(summary) };
         Ok(render::json(&Envelope { status: "success", data }))
-    };
-    run().unwrap_or_else(IntoResponse::into_response)
+    })
+    .await
 }
 
 /// `query`, `targetLabels`, `aggregateBy` and `limit`.
-fn volume_query(params: &Params) -> Result<VolumeQuery, ApiError> {
+fn volume_query(params: &Params, limits: &QueryLimits) -> Result<VolumeQuery, Error> {
     let Some(text) = params.get("query") else {
         return Err(render::bad_request("the query parameter is missing: pass a stream selector like {app=\"x\"}"));
     };
-    let matchers = if text.trim() == "{}" { Vec::new() } else { selector_matchers(text)? };
+    let matchers = if text.trim() == "{}" { Vec::new() } else { selector_matchers(text, limits)? };
     let target_labels =
         params.get("targetLabels").unwrap_or("").split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
     let by_label_name = match params.get("aggregateBy") {
@@ -83,7 +80,7 @@ fn volume_query(params: &Params) -> Result<VolumeQuery, ApiError> {
 }
 
 /// `limit`: a positive number of groups, 0 or absent meaning the default.
-fn limit(params: &Params) -> Result<usize, ApiError> {
+fn limit(params: &Params) -> Result<usize, Error> {
     let Some(raw) = params.get("limit") else { return Ok(DEFAULT_LIMIT) };
     match raw.parse::<i64>() {
         Ok(0) => Ok(DEFAULT_LIMIT),

@@ -52,6 +52,9 @@ pub struct Segment {
     trace_records: Vec<u16>,
     /// Whether full (and its trace index sorted).
     sealed: bool,
+    /// Its place in the store's queue since start: one more than the segment before it. Queries
+    /// name segments by it, so a segment evicted while they run is recognised as gone.
+    pub seq: u64,
     /// First record not yet evicted.
     pub head: usize,
     /// Smallest timestamp ever appended.
@@ -60,15 +63,9 @@ pub struct Segment {
     pub max_ts: i64,
 }
 
-impl Default for Segment {
-    fn default() -> Self {
-        Segment::new()
-    }
-}
-
 impl Segment {
-    /// An empty segment with room for a full load of records.
-    pub fn new() -> Self {
+    /// An empty segment numbered `seq`, with room for a full load of records.
+    pub fn new(seq: u64) -> Self {
         Segment {
             ts: Vec::with_capacity(SEGMENT_RECORDS),
             stream: Vec::with_capacity(SEGMENT_RECORDS),
@@ -80,6 +77,7 @@ impl Segment {
             trace_keys: Vec::new(),
             trace_records: Vec::new(),
             sealed: false,
+            seq,
             head: 0,
             min_ts: i64::MAX,
             max_ts: i64::MIN,

@@ -9,10 +9,21 @@ use opentelemetry_proto::tonic::common::v1::{AnyValue, InstrumentationScope, Key
 use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
 use opentelemetry_proto::tonic::resource::v1::Resource;
 
+use obs_contract::query::Budget;
+use obs_contract::{IngestOutcome, ItemLimits};
+
 use super::Inner;
 use super::segment::SEGMENT_RECORDS;
-use crate::ingest::ingest_otlp;
-use crate::logql::eval::view::View;
+use crate::LogStore;
+use crate::ingest::otlp_batch;
+use crate::query::eval::view::View;
+
+/// Stores a request as the store does, at `now`.
+fn ingest_otlp(inner: &mut Inner, req: &ExportLogsServiceRequest, now: i64) -> IngestOutcome {
+    let batch = otlp_batch(req, now, &ItemLimits::default());
+    let accepted = inner.ingest(&batch);
+    batch.outcome(accepted)
+}
 
 const NOW: i64 = 1_800_000_000_000_000_000;
 
@@ -98,7 +109,7 @@ fn rejects_invalid_records() {
     let outcome = ingest_otlp(&mut inner, &request("a", vec![bad_id, old, record(2, None)]), NOW);
     assert_eq!((outcome.accepted, outcome.rejected), (1, 2));
     assert!(outcome.message.unwrap_or_default().contains("invalid trace id"));
-    assert_eq!(inner.stats().refused, 2);
+    assert_eq!(inner.stats().items, 1);
 }
 
 /// Past the cap the oldest records go, across segment boundaries, and are counted.
@@ -144,16 +155,44 @@ fn numbered(n: i64) -> [u8; 16] {
 /// evicted records are skipped.
 #[test]
 fn literal_search_over_segments() {
-    use crate::logql::ast::Query;
-    use crate::logql::eval::logs::{LogParams, select};
-    let mut inner = Inner::new(limits(2 * SEGMENT_RECORDS as u64));
-    let records = (0..2 * SEGMENT_RECORDS as i64 + 100).map(|n| record(n, None)).collect();
-    ingest_otlp(&mut inner, &request("a", records), NOW);
-    inner.enforce_caps();
-    let Ok(Query::Log(log)) = crate::logql::parse(r#"{service_name="a"} |= "line 5""#) else { panic!("parse") };
+    use crate::query::ast::Query;
+    use crate::query::eval::logs::{LogParams, select};
+    let store = LogStore::new(limits(2 * SEGMENT_RECORDS as u64));
+    for (from, to) in [(0, SEGMENT_RECORDS as i64), (SEGMENT_RECORDS as i64, 2 * SEGMENT_RECORDS as i64 + 100)] {
+        let req = request("a", (from..to).map(|n| record(n, None)).collect());
+        let outcome = store.commit(&otlp_batch(&req, NOW, &ItemLimits::default()));
+        assert_eq!(outcome.map(|o| o.accepted), Ok((to - from) as u64));
+    }
+    let Ok(Query::Log(log)) = crate::query::parse(r#"{service_name="a"} |= "line 5""#) else { panic!("parse") };
     let params = LogParams { start: NOW, end: NOW + 1_000_000, limit: 5000, forward: true };
-    let found: Vec<i64> = select(&inner, &log, params).iter().map(|h| h.ts - NOW).collect();
+    let hits = select(&store, &log, params, &Budget::unlimited()).unwrap_or_default();
+    let found: Vec<i64> = hits.iter().map(|h| h.ts - NOW).collect();
     let expected: Vec<i64> =
         (100..2 * SEGMENT_RECORDS as i64 + 100).filter(|n| n.to_string().starts_with('5')).collect();
     assert_eq!(found, expected);
+}
+
+/// Streams, shared metadata sets and interned strings (label values, attribute keys and
+/// values, severity texts) are freed with their last record, their ids reused and their bytes
+/// gone from the count: a million distinct streams or keys cannot pile up.
+#[test]
+fn streams_and_contexts_are_freed_with_their_last_record() {
+    let mut inner = Inner::new(limits(10));
+    for n in 0..1_000 {
+        let mut one = record(n, None);
+        one.attributes.push(kv(&format!("key.{n}"), &format!("value-{n}")));
+        one.severity_text = format!("sev-{n}");
+        ingest_otlp(&mut inner, &request(&format!("svc-{n}"), vec![one]), NOW);
+        inner.enforce_caps();
+    }
+    assert!(inner.interner.len() < 200, "{} strings interned", inner.interner.len());
+    assert_eq!(inner.stats().items, 10);
+    assert!(inner.streams.len() <= 11, "{} stream slots", inner.streams.len());
+    assert_eq!(inner.streams.iter().filter(|s| s.live > 0).count(), 10);
+    assert!(inner.contexts.len() <= 11, "{} context slots", inner.contexts.len());
+    let mut empty = Inner::new(limits(0));
+    ingest_otlp(&mut empty, &request("a", vec![record(1, None), record(2, None)]), NOW);
+    assert!(empty.stats().bytes > 0);
+    empty.enforce_caps();
+    assert_eq!((empty.stats().items, empty.stats().bytes), (0, 0), "nothing is left counted");
 }

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::batch::Batch;
 use super::codec::{self, StoredValue};
 use super::segment::{EncodedEntry, Segment};
 use super::{Inner, VALUES_INTERNED_PER_KEY};
@@ -26,24 +27,37 @@ pub struct NewEntry<'a> {
     /// Span id.
     pub span_id: Option<[u8; 8]>,
     /// The line.
-    pub line: &'a str,
+    pub line: Cow<'a, str>,
     /// The record's own metadata (key, sanitized by the store; value).
-    pub attrs: &'a [(Cow<'a, str>, Cow<'a, str>)],
+    pub attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Detected level.
     pub level: Level,
 }
 
 impl Inner {
+    /// Stores every record of a batch; returns how many.
+    pub fn ingest(&mut self, batch: &Batch<'_>) -> u64 {
+        let mut stored = 0;
+        for stream in batch.streams.iter().filter(|s| s.groups.iter().any(|g| !g.entries.is_empty())) {
+            let id = self.stream_id(&stream.labels);
+            for group in stream.groups.iter().filter(|g| !g.entries.is_empty()) {
+                let context = self.context_id(&group.metadata);
+                for entry in &group.entries {
+                    self.append(id, context, entry);
+                    stored += 1;
+                }
+            }
+        }
+        stored
+    }
+
     /// Appends a record to a stream with a shared metadata set; visible to the next query.
     pub fn append(&mut self, stream: u32, context: u32, entry: &NewEntry<'_>) {
         let mut blob = std::mem::take(&mut self.scratch);
         blob.clear();
         self.encode(entry, &mut blob);
         if self.segments.back().is_none_or(Segment::is_full) {
-            if let Some(last) = self.segments.back_mut() {
-                last.seal();
-            }
-            self.segments.push_back(Segment::new());
+            self.open_segment();
         }
         let encoded = EncodedEntry {
             ts: entry.ts,
@@ -57,11 +71,7 @@ impl Inner {
         if let Some(segment) = self.segments.back_mut() {
             self.bytes += segment.push(&encoded);
         }
-        if let Some(s) = self.streams.get_mut(stream as usize) {
-            s.live += 1;
-            s.max_ts = s.max_ts.max(entry.ts);
-            s.min_ts = s.min_ts.min(entry.ts);
-        }
+        self.hold(stream, context, entry.ts);
         self.items += 1;
         self.ingested += 1;
         self.scratch = blob;
@@ -105,7 +115,7 @@ impl Inner {
             codec::put_varint(out, u64::from(entry.flags));
         }
         codec::put_varint(out, entry.attrs.len() as u64);
-        for (key, value) in entry.attrs {
+        for (key, value) in &entry.attrs {
             let key = self.key_sym(key);
             self.note_attr_key(key);
             codec::put_varint(out, u64::from(key));
@@ -121,31 +131,44 @@ impl Inner {
             self.values_per_key.resize(slot + 1, 0);
         }
         let count = &mut self.values_per_key[slot];
-        if *count >= VALUES_INTERNED_PER_KEY || value.len() > 64 {
-            return StoredValue::Inline(value.as_bytes());
-        }
         if let Some(sym) = self.interner.get(value) {
+            self.interner.retain(sym);
             return StoredValue::Sym(sym);
+        }
+        if *count >= VALUES_INTERNED_PER_KEY || value.len() > MAX_INTERNED_VALUE {
+            return StoredValue::Inline(value.as_bytes());
         }
         *count += 1;
         StoredValue::Sym(self.interner.intern(value))
     }
 
-    /// The symbol of an attribute key, sanitized to a label name (raw spellings cached).
+    /// The symbol of an attribute key, sanitized to a label name; takes a reference. Short raw
+    /// spellings are cached, each with the symbol's generation, so a freed and reused symbol is
+    /// never taken for the old key.
     fn key_sym(&mut self, raw: &str) -> super::Sym {
-        if let Some(&sym) = self.key_syms.get(raw) {
+        if let Some(&(sym, generation)) = self.key_syms.get(raw)
+            && self.interner.generation(sym) == generation
+        {
+            self.interner.retain(sym);
             return sym;
         }
         let sym = self.interner.intern(&crate::labels::sanitize(raw));
-        if self.key_syms.len() < MAX_CACHED_KEYS {
-            self.key_syms.insert(raw.into(), sym);
+        if raw.len() <= MAX_CACHED_KEY_BYTES {
+            if self.key_syms.len() >= MAX_CACHED_KEYS {
+                self.key_syms.clear();
+            }
+            self.key_syms.insert(raw.into(), (sym, self.interner.generation(sym)));
         }
         sym
     }
 }
 
-/// Distinct raw attribute keys remembered.
+/// Distinct raw attribute keys remembered (the cache starts over past it).
 const MAX_CACHED_KEYS: usize = 65_536;
+/// Longest raw key remembered, so the cache stays small (at most 4 MiB of keys).
+const MAX_CACHED_KEY_BYTES: usize = 64;
+/// Longest value interned; longer ones are stored inline.
+const MAX_INTERNED_VALUE: usize = 64;
 
 /// The first 8 bytes of a trace id as a number (the segment trace index key).
 pub fn trace_prefix(trace: &[u8]) -> u64 {

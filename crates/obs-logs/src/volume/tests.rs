@@ -5,7 +5,7 @@ use obs_contract::StoreLimits;
 
 use super::{Bucket, VolumeQuery, volumes};
 use crate::level::Level;
-use crate::logql::ast::Query;
+use crate::query::ast::Query;
 use crate::store::{Inner, NewEntry};
 
 const T: i64 = 1_800_000_000_000_000_000;
@@ -30,8 +30,8 @@ fn store(entries: &[TestEntry<'_>]) -> Inner {
             flags: 0,
             trace_id: None,
             span_id: None,
-            line,
-            attrs: &[],
+            line: (*line).into(),
+            attrs: Vec::new(),
             level: Level::Unknown,
         };
         inner.append(stream, context, &entry);
@@ -50,7 +50,7 @@ fn sample() -> Inner {
 }
 
 fn query(selector: &str) -> VolumeQuery {
-    let matchers = match crate::logql::parse(selector) {
+    let matchers = match crate::query::parse(selector) {
         Ok(Query::Log(log)) => log.matchers,
         other => panic!("not a selector: {other:?}"),
     };

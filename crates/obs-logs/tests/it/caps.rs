@@ -38,8 +38,9 @@ fn record_cap_evicts_oldest() {
     let values = body["data"]["result"][0]["values"].as_array().cloned().unwrap_or_default();
     assert_eq!(values.len(), 10);
     assert_eq!(values[9][1], format!("line {}", base + 15), "the oldest kept is the 16th pushed");
-    assert_eq!(push(&server, 11, base + 100), 503, "one push larger than the cap is refused");
-    assert_eq!(server.store.stats().refused, 11);
+    assert_eq!(push(&server, 11, base + 100), 413, "one push larger than the whole cap is refused, not retried");
+    let stats = server.store.stats();
+    assert_eq!((stats.refused, stats.items, stats.evicted), (11, 10, 15), "nothing stored was evicted for it");
 }
 
 /// Past the byte cap records are evicted until the bytes fit.

@@ -6,6 +6,8 @@
 mod caps;
 mod errors;
 mod fixtures;
+mod hardening;
+mod limits;
 mod queries;
 mod server;
 mod shapes;

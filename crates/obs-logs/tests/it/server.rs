@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use obs_contract::StoreLimits;
+use obs_contract::query::{QueryLimits, QueryRunner};
 use obs_logs::LogStore;
 pub use test_support::enc;
 use test_support::serve::ServedRouter;
@@ -21,20 +22,25 @@ pub struct Server {
 impl Server {
     /// Serves a store with generous caps.
     pub fn start() -> Server {
-        Server::with_limits(StoreLimits { max_items: 100_000, max_bytes: 64 << 20, history: Duration::from_secs(3600) })
+        Server::with_limits(generous())
     }
 
     /// Serves a store with these caps.
     pub fn with_limits(limits: StoreLimits) -> Server {
         let store = Arc::new(LogStore::new(limits));
-        Server::serve(store.clone(), obs_logs::router(store))
+        Server::serve(store.clone(), obs_logs::router(store, runner()))
+    }
+
+    /// Serves a store with generous caps whose queries obey `limits`.
+    pub fn with_query_limits(limits: QueryLimits) -> Server {
+        let store = Arc::new(LogStore::new(generous()));
+        Server::serve(store.clone(), obs_logs::router(store, QueryRunner::new(limits)))
     }
 
     /// Serves a store with generous caps behind a router accepting bodies up to `max_request_bytes`.
     pub fn with_body_limit(max_request_bytes: usize) -> Server {
-        let limits = StoreLimits { max_items: 100_000, max_bytes: 64 << 20, history: Duration::from_secs(3600) };
-        let store = Arc::new(LogStore::new(limits));
-        Server::serve(store.clone(), obs_logs::router_with_limit(store, max_request_bytes))
+        let store = Arc::new(LogStore::new(generous()));
+        Server::serve(store.clone(), obs_logs::router_with_limit(store, max_request_bytes, runner()))
     }
 
     fn serve(store: Arc<LogStore>, app: axum::Router) -> Server {
@@ -73,6 +79,16 @@ impl Server {
         assert_eq!(content_type, "application/json; charset=UTF-8", "GET {path_and_query}");
         serde_json::from_str(&body).expect("JSON body")
     }
+}
+
+/// Caps no test reaches unless it means to.
+fn generous() -> StoreLimits {
+    StoreLimits { max_items: 100_000, max_bytes: 64 << 20, history: Duration::from_secs(3600) }
+}
+
+/// A runner with the default query limits.
+fn runner() -> QueryRunner {
+    QueryRunner::new(QueryLimits::default())
 }
 
 fn agent() -> ureq::Agent {

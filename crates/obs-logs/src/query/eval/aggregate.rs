@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::{Series, Value};
-use crate::logql::QueryError;
-use crate::logql::ast::{AggOp, Grouping};
+use crate::query::QueryError;
+use crate::query::ast::{AggOp, Grouping};
 
 /// A label set.
 type Labels = Vec<(String, String)>;

@@ -7,12 +7,15 @@ mod memo;
 pub mod parsers;
 pub mod pipeline;
 pub mod range;
+pub mod scan;
 pub mod view;
+
+use obs_contract::query::Budget;
 
 use super::QueryError;
 use super::ast::{AggOp, BinOp, MetricExpr};
-use crate::store::Inner;
-use range::Projection;
+use crate::LogStore;
+use range::{Projection, RangeQuery};
 
 /// Most series one metric query may build (Loki's `max_query_series` default).
 pub const MAX_SERIES: usize = 500;
@@ -69,8 +72,8 @@ pub enum Value {
 }
 
 /// Evaluates a metric expression over a grid.
-pub fn eval_metric(inner: &Inner, expr: &MetricExpr, grid: &Grid) -> Result<Value, QueryError> {
-    let mut value = eval(inner, expr, grid)?;
+pub fn eval_metric(store: &LogStore, expr: &MetricExpr, grid: &Grid, budget: &Budget) -> Result<Value, QueryError> {
+    let mut value = eval(store, expr, grid, budget)?;
     if let Value::Vector(series) = &mut value {
         series.retain(|s| s.points.iter().any(Option::is_some));
         series.sort_by(|a, b| a.labels.cmp(&b.labels));
@@ -78,29 +81,92 @@ pub fn eval_metric(inner: &Inner, expr: &MetricExpr, grid: &Grid) -> Result<Valu
     Ok(value)
 }
 
-fn eval(inner: &Inner, expr: &MetricExpr, grid: &Grid) -> Result<Value, QueryError> {
+/// A step of the walk over an expression tree.
+enum Task<'e> {
+    /// Evaluate this node (its children first).
+    Visit(&'e MetricExpr),
+    /// Combine the two values on top of the stack.
+    Combine(BinOp),
+    /// Aggregate the value on top of the stack as this node says.
+    Aggregate(&'e MetricExpr),
+}
+
+/// Post-order walk with explicit stacks: a chain of 1,000 operators is 1,000 loop turns, not
+/// 1,000 nested calls.
+fn eval(store: &LogStore, expr: &MetricExpr, grid: &Grid, budget: &Budget) -> Result<Value, QueryError> {
     let steps = grid.steps().len();
-    match expr {
-        MetricExpr::Range { func, log, range } => {
-            Ok(Value::Vector(range::eval(inner, *func, log, *range, grid, Projection::All)?))
+    let mut tasks = vec![Task::Visit(expr)];
+    let mut values: Vec<Value> = Vec::new();
+    while let Some(task) = tasks.pop() {
+        budget.check()?;
+        match task {
+            Task::Visit(MetricExpr::Binary { op, lhs, rhs }) => {
+                tasks.extend([Task::Combine(*op), Task::Visit(rhs), Task::Visit(lhs)]);
+            }
+            Task::Visit(node @ MetricExpr::Agg { inner: sub, .. }) if !is_pushed_down(node) => {
+                tasks.extend([Task::Aggregate(node), Task::Visit(sub)]);
+            }
+            Task::Visit(leaf) => values.push(leaf_value(store, leaf, grid, steps, budget)?),
+            Task::Combine(op) => {
+                let (rhs, lhs) = (pop(&mut values)?, pop(&mut values)?);
+                values.push(binary(op, lhs, rhs));
+            }
+            Task::Aggregate(MetricExpr::Agg { op, grouping, param, .. }) => {
+                let input = pop(&mut values)?;
+                values.push(aggregate::aggregate(*op, grouping.as_ref(), *param, input, steps)?);
+            }
+            Task::Aggregate(_) => return Err(internal()),
         }
-        MetricExpr::Agg { op: AggOp::Sum, grouping, inner: sub, .. } if matches!(**sub, MetricExpr::Range { .. }) => {
-            let MetricExpr::Range { func, log, range } = &**sub else { return Err(QueryError::Bad("internal".into())) };
+    }
+    pop(&mut values)
+}
+
+/// Whether a node is `sum [by|without] (range aggregation)`, evaluated in one pass.
+fn is_pushed_down(node: &MetricExpr) -> bool {
+    matches!(node, MetricExpr::Agg { op: AggOp::Sum, inner, .. } if matches!(**inner, MetricExpr::Range { .. }))
+}
+
+/// The value of a node without children to walk: a range aggregation (maybe under a pushed-down
+/// `sum`), a vector or a number.
+fn leaf_value(
+    store: &LogStore,
+    node: &MetricExpr,
+    grid: &Grid,
+    steps: usize,
+    budget: &Budget,
+) -> Result<Value, QueryError> {
+    let range = |sub: &MetricExpr, projection| match sub {
+        MetricExpr::Range { func, log, range } => {
+            let q = RangeQuery { func: *func, log, range: *range, projection };
+            Ok(Value::Vector(range::eval(store, q, grid, budget)?))
+        }
+        _ => Err(internal()),
+    };
+    match node {
+        MetricExpr::Range { .. } => range(node, Projection::All),
+        MetricExpr::Agg { grouping, inner: sub, .. } => {
             let projection = match grouping {
                 Some(g) if g.without => Projection::Without(&g.labels),
                 Some(g) => Projection::By(&g.labels),
                 None => Projection::By(&[]),
             };
-            Ok(Value::Vector(range::eval(inner, *func, log, *range, grid, projection)?))
+            range(sub, projection)
         }
-        MetricExpr::Agg { op, grouping, param, inner: sub } => {
-            let input = eval(inner, sub, grid)?;
-            aggregate::aggregate(*op, grouping.as_ref(), *param, input, steps)
+        MetricExpr::Vector(v) => {
+            budget.charge(steps as u64)?;
+            Ok(Value::Vector(vec![Series { labels: Vec::new(), points: vec![Some(*v); steps] }]))
         }
-        MetricExpr::Vector(v) => Ok(Value::Vector(vec![Series { labels: Vec::new(), points: vec![Some(*v); steps] }])),
         MetricExpr::Number(n) => Ok(Value::Scalar(vec![*n; steps])),
-        MetricExpr::Binary { op, lhs, rhs } => Ok(binary(*op, eval(inner, lhs, grid)?, eval(inner, rhs, grid)?)),
+        MetricExpr::Binary { .. } => Err(internal()),
     }
+}
+
+fn pop(values: &mut Vec<Value>) -> Result<Value, QueryError> {
+    values.pop().ok_or_else(internal)
+}
+
+fn internal() -> QueryError {
+    QueryError::Bad("internal error: the metric expression walk lost its place".into())
 }
 
 /// Arithmetic between scalars and vectors (vectors match on identical label sets).

@@ -8,7 +8,9 @@ pub mod parser;
 pub mod template;
 pub mod units;
 
-pub use parser::parse;
+pub use parser::{parse, parse_with};
+
+use obs_contract::query::LimitError;
 
 /// A query that does not parse, with Loki's message shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,30 +52,18 @@ impl std::error::Error for ParseError {}
 pub struct Unsupported(pub String);
 
 /// Why a query cannot be answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
     /// Syntax error (400).
-    Parse(ParseError),
+    #[error(transparent)]
+    Parse(#[from] ParseError),
     /// Valid LogQL we do not support (400, naming the feature).
+    #[error("unsupported LogQL feature in the embedded backend: {0}; use a real Loki for it")]
     Unsupported(String),
     /// A limit or parameter problem (400).
+    #[error("{0}")]
     Bad(String),
-}
-
-impl std::fmt::Display for QueryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QueryError::Parse(e) => e.fmt(f),
-            QueryError::Unsupported(what) => {
-                write!(f, "unsupported LogQL feature in the embedded backend: {what}; use a real Loki for it")
-            }
-            QueryError::Bad(msg) => f.write_str(msg),
-        }
-    }
-}
-
-impl From<ParseError> for QueryError {
-    fn from(e: ParseError) -> Self {
-        QueryError::Parse(e)
-    }
+    /// A query limit stopped it: too big a text, too many samples, its deadline, its client gone.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
 }

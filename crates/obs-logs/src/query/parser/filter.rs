@@ -2,23 +2,26 @@
 //! comparisons, combined with `and`, `,`, `or` and parentheses.
 
 use super::{Parser, is_comparison, make_matcher};
-use crate::logql::QueryError;
-use crate::logql::ast::{CmpOp, LabelFilter, MatchOp};
-use crate::logql::lexer::Tok;
+use crate::query::QueryError;
+use crate::query::ast::{CmpOp, LabelFilter, MatchOp};
+use crate::query::lexer::Tok;
 
 impl Parser {
+    /// `a or b or ...`, one flat list; each bracket level counts against the depth limit.
     pub(super) fn filter_or(&mut self) -> Result<LabelFilter, QueryError> {
-        let mut lhs = self.filter_and()?;
-        while matches!(self.peek(), Tok::Ident(k) if k == "or") {
-            self.next();
-            let rhs = self.filter_and()?;
-            lhs = LabelFilter::Or(Box::new(lhs), Box::new(rhs));
-        }
-        Ok(lhs)
+        self.nested(|p| {
+            let mut any = vec![p.filter_and()?];
+            while matches!(p.peek(), Tok::Ident(k) if k == "or") {
+                p.next();
+                any.push(p.filter_and()?);
+            }
+            Ok(if any.len() == 1 { any.swap_remove(0) } else { LabelFilter::Or(any) })
+        })
     }
 
+    /// `a and b, c ...`, one flat list.
     pub(super) fn filter_and(&mut self) -> Result<LabelFilter, QueryError> {
-        let mut lhs = self.filter_primary()?;
+        let mut all = vec![self.filter_primary()?];
         loop {
             match self.peek() {
                 Tok::Comma => {
@@ -29,10 +32,9 @@ impl Parser {
                 }
                 Tok::Ident(_) if !self.at_keyword() && is_comparison(self.peek_at(1)) => {}
                 Tok::LParen => {}
-                _ => return Ok(lhs),
+                _ => return Ok(if all.len() == 1 { all.swap_remove(0) } else { LabelFilter::And(all) }),
             }
-            let rhs = self.filter_primary()?;
-            lhs = LabelFilter::And(Box::new(lhs), Box::new(rhs));
+            all.push(self.filter_primary()?);
         }
     }
 

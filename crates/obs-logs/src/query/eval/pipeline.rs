@@ -5,8 +5,8 @@ use memchr::memmem::Finder;
 
 use super::parsers;
 use super::view::{Builtin, Field, View};
-use crate::logql::ast::{CmpOp, LabelFilter, LineOp, LogExpr, MatchOp, Matcher, Stage, TemplatePart};
-use crate::logql::lexer::{parse_bytes, parse_duration};
+use crate::query::ast::{CmpOp, LabelFilter, LineOp, LogExpr, MatchOp, Matcher, Stage, TemplatePart};
+use crate::query::lexer::{parse_bytes, parse_duration};
 use crate::store::Inner;
 
 /// Labels extracted by parser stages (and `__error__`).
@@ -46,8 +46,8 @@ enum Part {
 }
 
 enum Filter {
-    And(Box<Filter>, Box<Filter>),
-    Or(Box<Filter>, Box<Filter>),
+    And(Vec<Filter>),
+    Or(Vec<Filter>),
     /// `trace_id` / `span_id` equality, compared as bytes (None: the value is not hex).
     Id {
         builtin: Builtin,
@@ -182,8 +182,8 @@ fn format_line(parts: &[Part], view: &mut View<'_>, parsed: &Parsed, current: &[
 
 fn compile_filter(inner: &Inner, filter: &LabelFilter) -> Filter {
     match filter {
-        LabelFilter::And(a, b) => Filter::And(Box::new(compile_filter(inner, a)), Box::new(compile_filter(inner, b))),
-        LabelFilter::Or(a, b) => Filter::Or(Box::new(compile_filter(inner, a)), Box::new(compile_filter(inner, b))),
+        LabelFilter::And(all) => Filter::And(all.iter().map(|f| compile_filter(inner, f)).collect()),
+        LabelFilter::Or(any) => Filter::Or(any.iter().map(|f| compile_filter(inner, f)).collect()),
         LabelFilter::Str(m) => {
             let builtin = Builtin::from_name(&m.name).filter(|b| matches!(b, Builtin::TraceId | Builtin::SpanId));
             match (builtin, m.op) {
@@ -208,8 +208,8 @@ fn compile_filter(inner: &Inner, filter: &LabelFilter) -> Filter {
 impl Filter {
     fn holds(&self, view: &mut View<'_>, parsed: &Parsed) -> bool {
         match self {
-            Filter::And(a, b) => a.holds(view, parsed) && b.holds(view, parsed),
-            Filter::Or(a, b) => a.holds(view, parsed) || b.holds(view, parsed),
+            Filter::And(all) => all.iter().all(|f| f.holds(view, parsed)),
+            Filter::Or(any) => any.iter().any(|f| f.holds(view, parsed)),
             Filter::Id { builtin, negate, expected } => {
                 let decoded = view.decoded();
                 let actual = if *builtin == Builtin::TraceId { decoded.trace_id } else { decoded.span_id };

@@ -2,10 +2,16 @@
 //! and pass the pipeline, found by walking segments in time order and stopping early.
 
 use std::collections::BinaryHeap;
+use std::ops::ControlFlow;
+
+use obs_contract::query::Budget;
 
 use super::pipeline::{Extracted, Parsed, Pipeline};
+use super::scan::{Plan, each_segment};
 use super::view::View;
-use crate::logql::ast::{LogExpr, Matcher};
+use crate::LogStore;
+use crate::query::QueryError;
+use crate::query::ast::{LogExpr, Matcher};
 use crate::store::{Inner, Segment};
 
 /// What a log query asks for.
@@ -24,8 +30,8 @@ pub struct LogParams {
 /// One selected record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    /// Segment index in the store's queue.
-    pub seg: usize,
+    /// The `seq` of its segment.
+    pub seq: u64,
     /// Record index in the segment.
     pub i: usize,
     /// Timestamp, ns.
@@ -39,7 +45,7 @@ pub struct Hit {
 /// Heap order: the worst kept hit on top.
 #[derive(PartialEq, Eq)]
 struct Ranked {
-    key: (i64, usize, usize),
+    key: (i64, u64, usize),
     hit: Hit,
 }
 
@@ -74,16 +80,19 @@ impl Iterator for Candidates {
     }
 }
 
-/// The candidates of a segment for a pipeline: by the trace index, or by one substring search
-/// over the segment's arena for a required line literal, or every live record.
-pub fn candidates(seg: &Segment, pipeline: &Pipeline) -> Candidates {
-    if let Some(prefix) = pipeline.required_trace() {
-        return Candidates::List(seg.with_trace(prefix).into_iter());
-    }
-    if let Some(finder) = pipeline.required_literal() {
-        return Candidates::List(with_literal(seg, finder).into_iter());
-    }
-    Candidates::Range(Inner::live_range(seg))
+/// The candidates of a segment for a pipeline among its first `len` records: by the trace
+/// index, or by one substring search over the segment's arena for a required line literal, or
+/// every live record.
+pub fn candidates(seg: &Segment, pipeline: &Pipeline, len: usize) -> Candidates {
+    let mut list = if let Some(prefix) = pipeline.required_trace() {
+        seg.with_trace(prefix)
+    } else if let Some(finder) = pipeline.required_literal() {
+        with_literal(seg, finder)
+    } else {
+        return Candidates::Range(seg.head..len.max(seg.head));
+    };
+    list.retain(|&i| i < len);
+    Candidates::List(list.into_iter())
 }
 
 /// Live records whose bytes contain the literal (the pipeline re-checks it is in the line).
@@ -121,65 +130,52 @@ pub fn matching_streams(inner: &Inner, matchers: &[Matcher]) -> Vec<bool> {
         .collect()
 }
 
-/// Segment indexes overlapping [start, end), in the order a query visits them.
-pub fn segment_order(inner: &Inner, start: i64, end: i64, forward: bool) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..inner.segments.len())
-        .filter(|&s| {
-            let seg = &inner.segments[s];
-            seg.head < seg.len() && seg.max_ts >= start && seg.min_ts < end
-        })
-        .collect();
-    if forward {
-        order.sort_by_key(|&s| (inner.segments[s].min_ts, s));
-    } else {
-        order.sort_by_key(|&s| (std::cmp::Reverse(inner.segments[s].max_ts), std::cmp::Reverse(s)));
+/// Selects the hits of a log query, in answer order. The store is read one segment at a time;
+/// the budget is checked per record and charged per entry held.
+pub fn select(store: &LogStore, log: &LogExpr, params: LogParams, budget: &Budget) -> Result<Vec<Hit>, QueryError> {
+    let plan = store.with_inner(|inner| Plan::new(inner, log, params.start, params.end, params.forward));
+    if params.limit == 0 || plan.is_empty() {
+        return Ok(Vec::new());
     }
-    order
-}
-
-/// Selects the hits of a log query, in answer order.
-pub fn select(inner: &Inner, log: &LogExpr, params: LogParams) -> Vec<Hit> {
-    let streams = matching_streams(inner, &log.matchers);
-    if params.limit == 0 || !streams.contains(&true) {
-        return Vec::new();
-    }
-    let pipeline = Pipeline::compile(inner, log);
-    let rank = |ts: i64, s: usize, i: usize| {
-        if params.forward { (ts, s, i) } else { (ts.saturating_neg(), usize::MAX - s, usize::MAX - i) }
-    };
     let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(params.limit + 1);
     let mut extracted = Extracted::default();
-    for s in segment_order(inner, params.start, params.end, params.forward) {
-        let seg = &inner.segments[s];
+    each_segment(store, &plan.order, |inner, seg, len| {
         if heap.len() >= params.limit
             && let Some(worst) = heap.peek()
         {
-            let best_here = rank(if params.forward { seg.min_ts } else { seg.max_ts }, s, 0).0;
+            let best_here = rank(params.forward, if params.forward { seg.min_ts } else { seg.max_ts }, seg.seq, 0).0;
             if best_here > worst.key.0 {
-                break;
+                return Ok(ControlFlow::Break(()));
             }
         }
-        for i in candidates(seg, &pipeline) {
+        for i in candidates(seg, &plan.pipeline, len) {
+            budget.tick()?;
             let ts = seg.ts[i];
-            if ts < params.start || ts >= params.end || !streams[seg.stream[i] as usize] {
+            if ts < params.start || ts >= params.end || !plan.matches_stream(seg.stream[i]) {
                 continue;
             }
-            let key = rank(ts, s, i);
+            let key = rank(params.forward, ts, seg.seq, i);
             if heap.len() >= params.limit && heap.peek().is_some_and(|worst| key >= worst.key) {
                 continue;
             }
             let mut view = View::new(inner, seg, i);
-            if !pipeline.run(&mut view, &mut extracted) {
+            if !plan.pipeline.run(&mut view, &mut extracted) {
                 continue;
             }
-            heap.push(Ranked {
-                key,
-                hit: Hit { seg: s, i, ts, parsed: extracted.parsed.clone(), line: extracted.line.clone() },
-            });
+            let hit = Hit { seq: seg.seq, i, ts, parsed: extracted.parsed.clone(), line: extracted.line.clone() };
+            budget.charge(1)?;
+            heap.push(Ranked { key, hit });
             if heap.len() > params.limit {
                 heap.pop();
+                budget.release(1);
             }
         }
-    }
-    heap.into_sorted_vec().into_iter().map(|r| r.hit).collect()
+        Ok(ControlFlow::Continue(()))
+    })?;
+    Ok(heap.into_sorted_vec().into_iter().map(|r| r.hit).collect())
+}
+
+/// The heap key of a record: smaller is better.
+fn rank(forward: bool, ts: i64, seq: u64, i: usize) -> (i64, u64, usize) {
+    if forward { (ts, seq, i) } else { (ts.saturating_neg(), u64::MAX - seq, usize::MAX - i) }
 }

@@ -2,14 +2,20 @@
 //! matching the pipeline are grouped into series (optionally projected straight onto a `sum`
 //! grouping) and counted in the window `(t - range, t]` at every step.
 
-use super::logs::{candidates, matching_streams, segment_order};
+use std::ops::ControlFlow;
+
+use obs_contract::query::Budget;
+
+use super::logs::candidates;
 use super::memo::{Key as MemoKey, Memo};
 use super::parsers::ERROR_LABEL;
-use super::pipeline::{Extracted, Parsed, Pipeline, with_value};
+use super::pipeline::{Extracted, Parsed, with_value};
+use super::scan::{Plan, each_segment};
 use super::view::{Field, View};
 use super::{Grid, MAX_SERIES, Series};
-use crate::logql::QueryError;
-use crate::logql::ast::{LogExpr, RangeFn};
+use crate::LogStore;
+use crate::query::QueryError;
+use crate::query::ast::{LogExpr, RangeFn};
 use crate::store::Inner;
 use rustc_hash::FxHashMap as FastMap;
 
@@ -100,8 +106,9 @@ struct Collector<'p> {
 }
 
 impl Collector<'_> {
-    /// The slot of a record's series, creating it (within [`MAX_SERIES`]).
-    fn slot(&mut self, view: &mut View<'_>, parsed: &Parsed) -> Result<usize, QueryError> {
+    /// The slot of a record's series, creating it (within [`MAX_SERIES`], its points charged
+    /// to the budget).
+    fn slot(&mut self, view: &mut View<'_>, parsed: &Parsed, budget: &Budget) -> Result<usize, QueryError> {
         let labels = series_key(view, parsed, self.projection, &self.by_fields, &self.dropped, &mut self.key);
         if let Some(&slot) = self.index.get(self.key.as_str()) {
             return Ok(slot);
@@ -112,6 +119,7 @@ impl Collector<'_> {
                  the selector"
             )));
         }
+        budget.charge(self.steps as u64)?;
         let labels =
             labels.unwrap_or_else(|| full_labels(view, parsed, self.projection, &self.by_fields, &self.dropped));
         self.index.insert(self.key.clone(), self.series.len());
@@ -120,54 +128,52 @@ impl Collector<'_> {
     }
 }
 
-/// Evaluates a range aggregation over the grid.
-pub fn eval(
-    inner: &Inner,
-    func: RangeFn,
-    log: &LogExpr,
-    range: i64,
-    grid: &Grid,
-    projection: Projection<'_>,
-) -> Result<Vec<Series>, QueryError> {
-    let streams = matching_streams(inner, &log.matchers);
-    let pipeline = Pipeline::compile(inner, log);
-    let dropped = log.dropped_labels();
-    let (lo, hi) = (grid.start.saturating_sub(range), grid.end);
-    let by_fields: Vec<Field> = match projection {
-        Projection::By(names) => {
-            let mut names = names.to_vec();
-            names.sort();
-            names.dedup();
-            names.retain(|n| !dropped.contains(n));
-            names.iter().map(|n| Field::resolve(inner, n)).collect()
-        }
-        _ => Vec::new(),
-    };
-    let by = matches!(projection, Projection::By(_)).then_some(by_fields.as_slice());
-    let mut memo = Memo::new(inner, by, pipeline.has_parser());
-    let mut last: Option<(MemoKey, usize)> = None;
-    let need_bytes = matches!(func, RangeFn::Bytes | RangeFn::BytesRate);
-    let steps = grid.steps().len();
+/// A range aggregation to evaluate.
+#[derive(Clone, Copy)]
+pub struct RangeQuery<'q> {
+    /// The function.
+    pub func: RangeFn,
+    /// The logs counted.
+    pub log: &'q LogExpr,
+    /// The window, ns.
+    pub range: i64,
+    /// How labels identify a series.
+    pub projection: Projection<'q>,
+}
+
+/// Evaluates a range aggregation over the grid, reading the store one segment at a time.
+pub fn eval(store: &LogStore, q: RangeQuery<'_>, grid: &Grid, budget: &Budget) -> Result<Vec<Series>, QueryError> {
+    let (lo, hi) = (grid.start.saturating_sub(q.range), grid.end);
+    let need_bytes = matches!(q.func, RangeFn::Bytes | RangeFn::BytesRate);
+    let dropped = q.log.dropped_labels();
+    let (plan, by_fields, mut memo) = store.with_inner(|inner| {
+        let plan = Plan::new(inner, q.log, lo.saturating_add(1), hi.saturating_add(1), true);
+        let by_fields = projected_fields(inner, q.projection, &dropped);
+        let by = matches!(q.projection, Projection::By(_)).then_some(by_fields.as_slice());
+        let memo = Memo::new(inner, by, plan.pipeline.has_parser());
+        (plan, by_fields, memo)
+    });
     let mut collector = Collector {
         index: FastMap::default(),
         series: Vec::new(),
         key: String::new(),
-        projection,
+        projection: q.projection,
         by_fields,
         dropped,
-        steps,
+        steps: grid.steps().len(),
         need_bytes,
     };
+    let mut last: Option<(MemoKey, usize)> = None;
     let mut extracted = Extracted::default();
-    for s in segment_order(inner, lo.saturating_add(1), hi.saturating_add(1), true) {
-        let seg = &inner.segments[s];
-        for i in candidates(seg, &pipeline) {
+    each_segment(store, &plan.order, |inner, seg, len| {
+        for i in candidates(seg, &plan.pipeline, len) {
+            budget.tick()?;
             let ts = seg.ts[i];
-            if ts <= lo || ts > hi || !streams[seg.stream[i] as usize] {
+            if ts <= lo || ts > hi || !plan.matches_stream(seg.stream[i]) {
                 continue;
             }
             let mut view = View::new(inner, seg, i);
-            if !pipeline.run(&mut view, &mut extracted) {
+            if !plan.pipeline.run(&mut view, &mut extracted) {
                 continue;
             }
             let parsed = &extracted.parsed;
@@ -180,12 +186,12 @@ pub fn eval(
                 Some(key) => match memo.get(&key) {
                     Some(slot) => slot,
                     None => {
-                        let slot = collector.slot(&mut view, parsed)?;
+                        let slot = collector.slot(&mut view, parsed, budget)?;
                         memo.insert(key, slot);
                         slot
                     }
                 },
-                None => collector.slot(&mut view, parsed)?,
+                None => collector.slot(&mut view, parsed, budget)?,
             };
             last = key.map(|k| (k, slot));
             let len = match (&extracted.line, need_bytes) {
@@ -193,11 +199,22 @@ pub fn eval(
                 (Some(line), true) => u32::try_from(line.len()).unwrap_or(u32::MAX),
                 (None, true) => u32::try_from(view.line().len()).unwrap_or(u32::MAX),
             };
-            collector.series[slot].add(grid, range, ts, len);
+            collector.series[slot].add(grid, q.range, ts, len);
         }
-    }
+        Ok(ControlFlow::Continue(()))
+    })?;
     let series = collector.series.into_iter();
-    Ok(series.map(|s| Series { points: s.values(func, range), labels: s.labels }).collect())
+    Ok(series.map(|s| Series { points: s.values(q.func, q.range), labels: s.labels }).collect())
+}
+
+/// The `by` fields of a projection, resolved once (sorted, deduplicated, dropped ones left out).
+fn projected_fields(inner: &Inner, projection: Projection<'_>, dropped: &[String]) -> Vec<Field> {
+    let Projection::By(names) = projection else { return Vec::new() };
+    let mut names = names.to_vec();
+    names.sort();
+    names.dedup();
+    names.retain(|n| !dropped.contains(n));
+    names.iter().map(|n| Field::resolve(inner, n)).collect()
 }
 
 fn pipeline_error(err: &str) -> QueryError {

@@ -3,7 +3,7 @@
 use regex::Regex;
 
 /// A whole query.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Query {
     /// A log query (streams).
     Log(LogExpr),
@@ -145,13 +145,15 @@ impl CmpOp {
     }
 }
 
-/// A label filter expression.
+/// A label filter expression. Chains of `and`/`or` are flat lists, so the tree is only as
+/// deep as its brackets (which the parser bounds) and walking or dropping it never recurses
+/// once per term.
 #[derive(Debug, Clone)]
 pub enum LabelFilter {
-    /// Both hold.
-    And(Box<LabelFilter>, Box<LabelFilter>),
-    /// Either holds.
-    Or(Box<LabelFilter>, Box<LabelFilter>),
+    /// All hold.
+    And(Vec<LabelFilter>),
+    /// Any holds.
+    Or(Vec<LabelFilter>),
     /// A string match on a label.
     Str(Matcher),
     /// A numeric (or duration, bytes) comparison on a label.
@@ -237,8 +239,9 @@ impl BinOp {
     }
 }
 
-/// A metric expression.
-#[derive(Debug, Clone)]
+/// A metric expression. A chain like `a + b + c + ...` is as deep as it is long, so its
+/// evaluation walks it with an explicit stack and its `Drop` unlinks it iteratively.
+#[derive(Debug)]
 pub enum MetricExpr {
     /// `fn(<log expr> [range])`.
     Range {
@@ -273,4 +276,30 @@ pub enum MetricExpr {
         /// Right side.
         rhs: Box<MetricExpr>,
     },
+}
+
+impl MetricExpr {
+    /// Moves the direct children out (leaving cheap leaves in their place) onto `out`.
+    fn take_children(&mut self, out: &mut Vec<MetricExpr>) {
+        let leaf = || MetricExpr::Number(0.0);
+        match self {
+            MetricExpr::Binary { lhs, rhs, .. } => {
+                out.push(std::mem::replace(&mut **lhs, leaf()));
+                out.push(std::mem::replace(&mut **rhs, leaf()));
+            }
+            MetricExpr::Agg { inner, .. } => out.push(std::mem::replace(&mut **inner, leaf())),
+            MetricExpr::Range { .. } | MetricExpr::Vector(_) | MetricExpr::Number(_) => {}
+        }
+    }
+}
+
+impl Drop for MetricExpr {
+    /// Drops the tree with an explicit stack: the default drop would recurse once per level.
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        self.take_children(&mut pending);
+        while let Some(mut expr) = pending.pop() {
+            expr.take_children(&mut pending);
+        }
+    }
 }

@@ -2,9 +2,9 @@
 //! `vector(n)` and groupings.
 
 use super::Parser;
-use crate::logql::ast::{AggOp, BinOp, Grouping, MetricExpr, RangeFn};
-use crate::logql::lexer::Tok;
-use crate::logql::{ParseError, QueryError};
+use crate::query::ast::{AggOp, BinOp, Grouping, MetricExpr, RangeFn};
+use crate::query::lexer::Tok;
+use crate::query::{ParseError, QueryError};
 
 /// Functions Loki has and we do not evaluate.
 const UNSUPPORTED_FUNCS: [&str; 19] = [
@@ -30,8 +30,14 @@ const UNSUPPORTED_FUNCS: [&str; 19] = [
 ];
 
 impl Parser {
-    /// Binary arithmetic by precedence climbing: `+ -` < `* / %` < `^`.
+    /// Binary arithmetic by precedence climbing: `+ -` < `* / %` < `^`. Each call is one
+    /// nesting level (brackets, aggregations and the right side of `^` recurse here).
     pub(super) fn binary(&mut self, min_prec: u8) -> Result<MetricExpr, QueryError> {
+        self.nested(|p| p.binary_chain(min_prec))
+    }
+
+    /// The operands and operators of one precedence level, left to right.
+    fn binary_chain(&mut self, min_prec: u8) -> Result<MetricExpr, QueryError> {
         let mut lhs = self.metric_primary()?;
         loop {
             if let Some(what) = unsupported_operator(self.peek()) {
@@ -59,7 +65,7 @@ impl Parser {
             }
             Tok::Sub => {
                 self.next();
-                let inner = self.metric_primary()?;
+                let inner = self.nested(Self::metric_primary)?;
                 Ok(MetricExpr::Binary { op: BinOp::Mul, lhs: Box::new(MetricExpr::Number(-1.0)), rhs: Box::new(inner) })
             }
             Tok::LParen => {

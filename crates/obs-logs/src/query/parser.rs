@@ -1,6 +1,7 @@
 //! Recursive-descent LogQL parser for the supported subset. Valid LogQL outside the subset is
 //! reported as [`QueryError::Unsupported`] naming the feature, never parsed into something else.
 
+use obs_contract::query::{LimitError, QueryLimits};
 use regex::Regex;
 
 use super::ast::{LineOp, LogExpr, MatchOp, Matcher, Query, Stage};
@@ -11,11 +12,17 @@ use super::{ParseError, QueryError};
 const UNSUPPORTED_STAGES: [&str; 8] =
     ["label_format", "keep", "unwrap", "pattern", "regexp", "unpack", "decolorize", "distinct"];
 
-/// Parses a query.
+/// Parses a query with the default nesting limit ([`QueryLimits::DEFAULT_MAX_DEPTH`]).
 pub fn parse(src: &str) -> Result<Query, QueryError> {
+    parse_with(src, QueryLimits::DEFAULT_MAX_DEPTH)
+}
+
+/// Parses a query, refusing one nested deeper than `max_depth` (brackets, nested calls, a
+/// chain of signs or of `^`): the parser recurses once per level. Callers check the text with
+/// `obs_contract::query::scan::check` first; this is the second guard.
+pub fn parse_with(src: &str, max_depth: usize) -> Result<Query, QueryError> {
     let toks = tokenize(src)?;
-    check_nesting(&toks)?;
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser { toks, pos: 0, depth: 0, max_depth };
     let query = if p.peek() == &Tok::LBrace {
         let log = p.log_expr()?;
         if matches!(p.peek(), Tok::Add | Tok::Sub | Tok::Mul | Tok::Div | Tok::Mod | Tok::Pow) {
@@ -31,13 +38,31 @@ pub fn parse(src: &str) -> Result<Query, QueryError> {
     Ok(query)
 }
 
-/// The parser's cursor over tokens.
+/// The parser's cursor over tokens, and how deep it has recursed.
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
+    depth: usize,
+    max_depth: usize,
 }
 
 impl Parser {
+    /// Runs `f` one nesting level deeper; past `max_depth` the query is refused naming the limit.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, QueryError>) -> Result<T, QueryError> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(QueryError::Limit(LimitError::TooBig {
+                what: "nesting depth",
+                actual: self.depth,
+                limit: self.max_depth,
+                hint: "flatten the brackets, nested calls and chains of ^ or signs",
+            }));
+        }
+        let out = f(self);
+        self.depth -= 1;
+        out
+    }
+
     fn peek(&self) -> &Tok {
         self.toks.get(self.pos).map_or(&Tok::End, |t| &t.tok)
     }
@@ -235,26 +260,6 @@ impl Parser {
         self.pos = self.pos.saturating_sub(back);
         self.unexpected(expecting)
     }
-}
-
-/// Most nesting (brackets, or signs in a row) a query may have: the parser recurses on it.
-const MAX_NESTING: usize = 64;
-
-/// Refuses queries nested deeper than [`MAX_NESTING`].
-fn check_nesting(toks: &[Token]) -> Result<(), ParseError> {
-    let (mut depth, mut signs) = (0usize, 0usize);
-    for t in toks {
-        match t.tok {
-            Tok::LParen | Tok::LBrace | Tok::LBracket => depth += 1,
-            Tok::RParen | Tok::RBrace | Tok::RBracket => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        signs = if t.tok == Tok::Sub { signs + 1 } else { 0 };
-        if depth > MAX_NESTING || signs > MAX_NESTING {
-            return Err(ParseError::at(t.line, t.col, format!("query nested more than {MAX_NESTING} levels deep")));
-        }
-    }
-    Ok(())
 }
 
 /// Builds a matcher, compiling its anchored pattern.
