@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group};
 use obs_contract::{SelfSamples, StoreLimits};
 use obs_metrics::MetricStore;
-use obs_metrics::promql::{instant_query, range_query};
+use obs_metrics::query::{instant_query, range_query};
 use obs_metrics::view::StoreView;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value::Value};

@@ -9,7 +9,7 @@ pub mod api;
 pub mod exposition;
 pub mod format;
 pub mod naming;
-pub mod promql;
+pub mod query;
 pub mod store;
 pub mod view;
 

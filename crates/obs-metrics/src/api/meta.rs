@@ -12,8 +12,8 @@ use serde_json::{Map, Value as Json, json};
 use super::params::{Params, parse_time};
 use super::query::metric_json;
 use super::{ApiState, collect_params, error, query_error, success};
-use crate::promql::eval::matcher_groups;
-use crate::promql::{self, QueryError, label_of};
+use crate::query::eval::matcher_groups;
+use crate::query::{QueryError, label_of};
 use crate::store::SeriesData;
 use crate::view::StoreView;
 
@@ -39,7 +39,7 @@ fn matching(st: &ApiState, params: &Params, required: bool) -> Result<Vec<Series
     let mut out: Vec<SeriesData> = Vec::new();
     let mut seen = BTreeSet::new();
     for raw in selectors {
-        let Expr::VectorSelector(vs) = promql::parse(raw)? else {
+        let Expr::VectorSelector(vs) = crate::query::parse(raw)? else {
             return Err(QueryError::BadData(format!(
                 "invalid parameter \"match[]\": {raw:?} is not a series selector"
             )));

@@ -15,7 +15,7 @@ use axum::routing::{any, get};
 use obs_contract::SelfSamples;
 use serde_json::{Value as Json, json};
 
-use crate::promql::QueryError;
+use crate::query::QueryError;
 use crate::store::MetricStore;
 pub use params::Params;
 

@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json, json};
 use super::params::{parse_duration_ms, parse_time, time_param};
 use super::{ApiState, collect_params, query_error, success, ts_json};
 use crate::format::api_value;
-use crate::promql::{self, QueryError, Value};
+use crate::query::{QueryError, Value};
 use crate::store::{SeriesData, now_ms};
 use crate::view::StoreView;
 
@@ -37,7 +37,7 @@ pub async fn instant(
         },
     };
     let view = StoreView::new(&st.store, &st.own);
-    match promql::instant_query(&view, params.get("query").unwrap_or(""), t) {
+    match crate::query::instant_query(&view, params.get("query").unwrap_or(""), t) {
         Ok(value) => success(encode_instant(value, t)),
         Err(e) => query_error(e),
     }
@@ -81,7 +81,7 @@ pub async fn range(
         Err(e) => return query_error(e),
     };
     let view = StoreView::new(&st.store, &st.own);
-    match promql::range_query(&view, params.get("query").unwrap_or(""), start, end, step) {
+    match crate::query::range_query(&view, params.get("query").unwrap_or(""), start, end, step) {
         Ok(series) => success(json!({"resultType": "matrix", "result": encode_matrix(&series)})),
         Err(e) => query_error(e),
     }

@@ -15,7 +15,7 @@ fn store(max_items: u64) -> MetricStore {
 
 fn names(store: &MetricStore) -> Vec<String> {
     let mut v: Vec<String> =
-        store.latest(0).iter().map(|l| crate::promql::label_of(&l.labels, "__name__").to_string()).collect();
+        store.latest(0).iter().map(|l| crate::query::label_of(&l.labels, "__name__").to_string()).collect();
     v.sort();
     v
 }
@@ -61,7 +61,7 @@ fn otlp_becomes_prometheus_series() {
     );
     let inf = s.select(
         Some("rpc_duration_seconds_bucket"),
-        &|l| crate::promql::label_of(l, "le") == "+Inf",
+        &|l| crate::query::label_of(l, "le") == "+Inf",
         0,
         i64::MAX,
         false,
