@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
+use obs_contract::query::Budget;
 use promql_parser::label::{MatchOp, Matcher, Matchers};
 use promql_parser::parser::{AtModifier, Expr, Offset, VectorSelector, token};
 
@@ -17,6 +18,8 @@ use crate::view::StoreView;
 /// Evaluates expressions for one query spanning `[start, end]` ms.
 pub struct Evaluator<'a> {
     store: &'a StoreView<'a>,
+    /// The query's deadline, cancel flag and samples held.
+    pub budget: &'a Budget,
     start: i64,
     end: i64,
     cache: RefCell<HashMap<String, Arc<Vec<SeriesData>>>>,
@@ -69,12 +72,13 @@ fn millis(d: &Duration) -> i64 {
 
 impl<'a> Evaluator<'a> {
     /// An evaluator for a query over `[start, end]` ms.
-    pub fn new(store: &'a StoreView<'a>, start: i64, end: i64) -> Self {
-        Self { store, start, end, cache: RefCell::new(HashMap::new()), labels: LabelCache::default() }
+    pub fn new(store: &'a StoreView<'a>, start: i64, end: i64, budget: &'a Budget) -> Self {
+        Self { store, budget, start, end, cache: RefCell::new(HashMap::new()), labels: LabelCache::default() }
     }
 
     /// The value of `expr` at `t` ms.
     pub fn eval(&self, expr: &Expr, t: i64) -> Result<Value, QueryError> {
+        self.budget.tick()?;
         match expr {
             Expr::NumberLiteral(n) => Ok(Value::Scalar(n.val)),
             Expr::StringLiteral(s) => Ok(Value::String(s.val.clone())),
@@ -126,6 +130,7 @@ impl<'a> Evaluator<'a> {
     pub fn instant(&self, vs: &VectorSelector, t: i64) -> Result<Vec<Sample>, QueryError> {
         let reference = self.reference(vs, t);
         let data = self.fetch(vs, LOOKBACK_MS)?;
+        self.budget.tick()?;
         Ok(data
             .iter()
             .filter_map(|s| {
@@ -179,7 +184,8 @@ impl<'a> Evaluator<'a> {
         let groups = matcher_groups(vs);
         let name_hint = vs.name.clone().or_else(|| equal_name(&groups));
         let keep = |labels: &Labels| groups.iter().any(|g| g.iter().all(|m| m.is_match(label_of(labels, &m.name))));
-        let mut series = self.store.select(name_hint.as_deref(), &keep, lo.saturating_sub(range_ms), hi, false);
+        let range = (lo.saturating_sub(range_ms), hi);
+        let mut series = self.store.select(name_hint.as_deref(), &keep, range, false, self.budget)?;
         for s in &mut series {
             s.labels = self.labels.intern_arc(s.labels.clone());
         }

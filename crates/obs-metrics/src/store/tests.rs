@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use obs_contract::StoreLimits;
+use obs_contract::query::Budget;
+use obs_contract::{ItemLimits, StoreLimits};
 use opentelemetry_proto::tonic::metrics::v1::{ExponentialHistogram, Metric, metric::Data};
 
 use super::*;
@@ -47,7 +48,7 @@ fn otlp_becomes_prometheus_series() {
             "rpc_duration_seconds_sum",
         ]
     );
-    let counter = s.select(Some("orders_filled_total"), &|_| true, 0, i64::MAX, false);
+    let counter = s.select(Some("orders_filled_total"), &|_| true, (0, i64::MAX), false, &Budget::unlimited()).unwrap();
     let labels: Vec<(&str, &str)> = counter[0].labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(
         labels,
@@ -59,13 +60,15 @@ fn otlp_becomes_prometheus_series() {
             ("venue_id", "x")
         ]
     );
-    let inf = s.select(
-        Some("rpc_duration_seconds_bucket"),
-        &|l| crate::query::label_of(l, "le") == "+Inf",
-        0,
-        i64::MAX,
-        false,
-    );
+    let inf = s
+        .select(
+            Some("rpc_duration_seconds_bucket"),
+            &|l| crate::query::label_of(l, "le") == "+Inf",
+            (0, i64::MAX),
+            false,
+            &Budget::unlimited(),
+        )
+        .unwrap();
     assert_eq!(inf[0].samples[0].1, 6.0);
 }
 
@@ -77,7 +80,7 @@ fn delta_sums_accumulate() {
     for (i, v) in [2.0, 3.0, 4.0].into_iter().enumerate() {
         s.ingest(request("svc", vec![sum("d", true, 1, vec![point(&[], now - 10 + i as i64, v)])])).unwrap();
     }
-    let got = s.select(Some("d_total"), &|_| true, 0, i64::MAX, false);
+    let got = s.select(Some("d_total"), &|_| true, (0, i64::MAX), false, &Budget::unlimited()).unwrap();
     assert_eq!(got[0].samples.iter().map(|p| p.1).collect::<Vec<_>>(), vec![2.0, 5.0, 9.0]);
 }
 
@@ -134,9 +137,21 @@ fn exponential_histograms_are_rejected() {
 fn stale_series_expire() {
     let s = MetricStore::new(StoreLimits { max_items: 100, max_bytes: 0, history: Duration::from_secs(60) });
     let t0 = 1_700_000_000_000;
-    s.store(convert::convert(request("svc", vec![gauge("old", "", vec![point(&[], 0, 1.0)])]), t0), t0);
+    s.store(
+        convert::convert(request("svc", vec![gauge("old", "", vec![point(&[], 0, 1.0)])]), t0, &ItemLimits::default()),
+        t0,
+    )
+    .unwrap();
     let later = t0 + 61_000;
-    s.store(convert::convert(request("svc", vec![gauge("new", "", vec![point(&[], 0, 1.0)])]), later), later);
+    s.store(
+        convert::convert(
+            request("svc", vec![gauge("new", "", vec![point(&[], 0, 1.0)])]),
+            later,
+            &ItemLimits::default(),
+        ),
+        later,
+    )
+    .unwrap();
     assert_eq!(names(&s), vec!["new"]);
     assert_eq!(s.stats().evicted, 1);
 }
@@ -150,7 +165,7 @@ fn nameless_metrics_are_rejected() {
     assert!(out.message.unwrap_or_default().contains("\"...\""));
     let out = s.ingest(request("svc", vec![gauge("ok", "", vec![point(&[("", "x"), ("..", "y")], 0, 1.0)])])).unwrap();
     assert_eq!(out.rejected, 0);
-    let labels = s.select(Some("ok"), &|_| true, 0, i64::MAX, false)[0].labels.clone();
+    let labels = s.select(Some("ok"), &|_| true, (0, i64::MAX), false, &Budget::unlimited()).unwrap()[0].labels.clone();
     assert!(labels.iter().all(|(k, _)| !k.is_empty() && k != "__"), "{labels:?}");
 }
 
@@ -159,7 +174,11 @@ fn nameless_metrics_are_rejected() {
 fn latest_filters_by_update_time() {
     let s = store(10);
     let t0 = 1_700_000_000_000;
-    s.store(convert::convert(request("svc", vec![gauge("g", "", vec![point(&[], 0, 1.0)])]), t0), t0);
+    s.store(
+        convert::convert(request("svc", vec![gauge("g", "", vec![point(&[], 0, 1.0)])]), t0, &ItemLimits::default()),
+        t0,
+    )
+    .unwrap();
     assert_eq!(s.latest(t0).len(), 1);
     assert!(s.latest(t0 + 1).is_empty());
 }

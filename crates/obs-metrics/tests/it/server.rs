@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use obs_contract::query::{QueryLimits, QueryRunner};
 use obs_contract::{SelfSample, SelfSamples, StoreLimits};
 use obs_metrics::MetricStore;
 use serde_json::Value;
@@ -38,7 +39,7 @@ impl TestServer {
     pub fn start() -> Self {
         let limits = StoreLimits { max_items: 10_000, max_bytes: 64 << 20, history: Duration::from_secs(3600) };
         let store = Arc::new(MetricStore::new(limits));
-        let api_router = obs_metrics::router(store.clone(), own_samples());
+        let api_router = obs_metrics::router(store.clone(), own_samples(), QueryRunner::new(QueryLimits::default()));
         let app =
             axum::Router::new().merge(api_router.clone()).nest("/api/datasources/proxy/uid/prometheus", api_router);
         let exposition = obs_metrics::exposition_router(store.clone(), own_samples());
