@@ -66,6 +66,11 @@ impl Window {
     }
 }
 
+/// Stack left below which evaluation moves to a new stack segment.
+const STACK_RED_ZONE: usize = 128 * 1024;
+/// Size of each new stack segment.
+const STACK_GROWTH: usize = 4 << 20;
+
 fn millis(d: &Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
@@ -76,9 +81,14 @@ impl<'a> Evaluator<'a> {
         Self { store, budget, start, end, cache: RefCell::new(HashMap::new()), labels: LabelCache::default() }
     }
 
-    /// The value of `expr` at `t` ms.
+    /// The value of `expr` at `t` ms. Nested expressions recurse; the stack grows on demand, so
+    /// the deepest query the limits allow fits any thread.
     pub fn eval(&self, expr: &Expr, t: i64) -> Result<Value, QueryError> {
         self.budget.tick()?;
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.eval_node(expr, t))
+    }
+
+    fn eval_node(&self, expr: &Expr, t: i64) -> Result<Value, QueryError> {
         match expr {
             Expr::NumberLiteral(n) => Ok(Value::Scalar(n.val)),
             Expr::StringLiteral(s) => Ok(Value::String(s.val.clone())),

@@ -272,3 +272,24 @@ fn label_functions() {
     assert!(vector(&s, "absent(temp)").is_empty());
     assert!(matches!(at(&s, "label_replace(temp, \"1x\", \"\", \"room\", \".*\")", T0), Err(QueryError::BadData(_))));
 }
+
+/// Stack of tokio's blocking-pool threads, where the runner evaluates queries.
+const BLOCKING_STACK: usize = 2 << 20;
+
+/// Pins that the deepest and longest queries the limits let through parse, evaluate and drop
+/// on a blocking-pool-sized stack (debug build included): 1000 terms, 1000 unary signs, 64
+/// nested calls.
+#[test]
+fn queries_at_the_limits_fit_the_stack() {
+    let limits = QueryLimits::default();
+    let terms = vec!["temp"; limits.max_terms].join("+");
+    let unary = format!("{}temp", "- ".repeat(limits.max_terms));
+    let calls = format!("{}temp{}", "abs(".repeat(limits.max_depth - 1), ")".repeat(limits.max_depth - 1));
+    let pow = vec!["2"; limits.max_terms].join("^");
+    let worker = std::thread::Builder::new().stack_size(BLOCKING_STACK).spawn(move || {
+        let s = fixture();
+        [terms, unary, calls, pow].map(|q| at(&s, &q, T0 + 120).map(|v| eval::kind(&v)))
+    });
+    let answers = worker.unwrap().join().unwrap();
+    assert_eq!(answers, [Ok("instant vector"), Ok("instant vector"), Ok("instant vector"), Ok("scalar")]);
+}
