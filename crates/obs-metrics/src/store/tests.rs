@@ -182,3 +182,82 @@ fn latest_filters_by_update_time() {
     assert_eq!(s.latest(t0).len(), 1);
     assert!(s.latest(t0 + 1).is_empty());
 }
+
+/// Pins a request bringing more new series than the whole cap being refused up front as
+/// TooLarge naming OBS_MAX_SERIES, with nothing stored and nothing evicted for it.
+#[test]
+fn request_larger_than_the_series_cap_is_refused() {
+    let s = store(10);
+    let now = now_ms() / 1000;
+    s.ingest(request("svc", vec![gauge("kept", "", vec![point(&[], now, 1.0)])])).unwrap();
+    let points = (0..11).map(|i| point(&[("i", &i.to_string())], now, 1.0)).collect();
+    let refusal = s.ingest(request("svc", vec![gauge("wide", "", points)])).unwrap_err();
+    let Refusal::TooLarge(message) = &refusal else { panic!("{refusal:?}") };
+    assert!(message.contains("11 new series") && message.contains("OBS_MAX_SERIES"), "{message}");
+    assert!(!refusal.is_retryable());
+    assert_eq!(names(&s), vec!["kept"]);
+    let stats = s.stats();
+    assert_eq!((stats.items, stats.evicted, stats.refused), (1, 0, 11));
+}
+
+/// Pins a histogram point with more bounds than `max_histogram_bounds` being rejected as
+/// partial success naming the limit, without evicting other series.
+#[test]
+fn histograms_over_the_bound_limit_are_rejected() {
+    let s = store(1000);
+    let now = now_ms() / 1000;
+    s.ingest(request("svc", vec![gauge("kept", "", vec![point(&[], now, 1.0)])])).unwrap();
+    let bounds: Vec<f64> = (0..100_000).map(f64::from).collect();
+    let counts = vec![1u64; bounds.len() + 1];
+    let out = s.ingest(request("svc", vec![histogram("huge", "", now, &bounds, &counts, 1.0)])).unwrap();
+    assert_eq!((out.accepted, out.rejected), (0, 1));
+    assert!(out.message.unwrap_or_default().contains("more than 512 explicit bounds"));
+    assert_eq!(names(&s), vec!["kept"]);
+    assert_eq!(s.stats().evicted, 0);
+}
+
+/// Pins points further ahead than the creation grace being rejected (partial success), so
+/// they cannot block their series; the series keeps taking current points.
+#[test]
+fn far_future_points_are_rejected_and_never_block() {
+    let s = store(10);
+    let now = now_ms() / 1000;
+    let year = 365 * 86_400;
+    let out = s.ingest(request("svc", vec![gauge("g", "", vec![point(&[], now + year, 9.0)])])).unwrap();
+    assert_eq!(out.rejected, 1);
+    assert!(out.message.unwrap_or_default().contains("more than 600s ahead of the server's clock"));
+    let out = s.ingest(request("svc", vec![gauge("g", "", vec![point(&[], now, 1.0)])])).unwrap();
+    assert_eq!((out.accepted, out.rejected), (1, 0));
+    let out = s.ingest(request("svc", vec![gauge("g", "", vec![point(&[], now + 1, 2.0)])])).unwrap();
+    assert_eq!((out.accepted, out.rejected), (1, 0));
+    assert_eq!(s.latest(0)[0].value, 2.0);
+}
+
+/// Pins families going with their last series: an evicted family leaves metadata and the
+/// byte count, so distinct names cannot pile up outside the caps.
+#[test]
+fn families_are_freed_with_their_last_series() {
+    let s = store(1);
+    let now = now_ms() / 1000;
+    s.ingest(request("svc", vec![gauge("first00", "", vec![point(&[], now, 1.0)])])).unwrap();
+    let one = s.stats().bytes;
+    for i in 0..100 {
+        s.ingest(request("svc", vec![gauge(&format!("name{i:03}"), "", vec![point(&[], now, 1.0)])])).unwrap();
+    }
+    let families: Vec<String> = s.families().into_iter().map(|(name, _)| name.to_string()).collect();
+    assert_eq!(families, vec!["name099"]);
+    let stats = s.stats();
+    assert_eq!((stats.items, stats.evicted), (1, 100));
+    assert_eq!(stats.bytes, one, "the same shape of series and family counts the same bytes");
+}
+
+/// Pins `stats()` answering while another thread holds the store's write lock (it reads
+/// atomics), so health and status never wait on ingest or a query.
+#[test]
+fn stats_never_take_the_store_lock() {
+    let s = store(10);
+    let now = now_ms() / 1000;
+    s.ingest(request("svc", vec![gauge("g", "", vec![point(&[], now, 1.0)])])).unwrap();
+    let _held = s.inner.write();
+    assert_eq!(s.stats().items, 1);
+}
