@@ -9,9 +9,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
+use obs_contract::query::{Budget, QueryLimits};
 use obs_contract::{SelfSamples, StoreLimits};
 use obs_metrics::MetricStore;
-use obs_metrics::promql::{instant_query, range_query};
+use obs_metrics::query::parse::parse;
+use obs_metrics::query::{instant_query, range_query};
 use obs_metrics::view::StoreView;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value::Value};
@@ -99,13 +101,17 @@ fn bench(c: &mut Criterion) {
         ("sum_by_rate", "sum by (job, venue) (rate(orders_filled_total[5m]))"),
         ("regex_selector_count", "count(orders_filled_total{venue=~\"x.*\"})"),
     ];
+    let limits = QueryLimits::default();
     for (name, q) in queries {
-        c.bench_function(name, |b| b.iter(|| black_box(instant_query(&view, q, at).ok())));
+        let Ok(expr) = parse(q, &limits) else { continue };
+        c.bench_function(name, |b| b.iter(|| black_box(instant_query(&view, &expr, at, &Budget::unlimited()).ok())));
     }
     let (start, end) = (t0_s * 1000, at);
-    c.bench_function("range_sum_rate_15m_at_15s", |b| {
-        b.iter(|| black_box(range_query(&view, "sum(rate(orders_filled_total[1m]))", start, end, 15_000).ok()))
-    });
+    if let Ok(expr) = parse("sum(rate(orders_filled_total[1m]))", &limits) {
+        c.bench_function("range_sum_rate_15m_at_15s", |b| {
+            b.iter(|| black_box(range_query(&view, &expr, start, end, 15_000, &Budget::unlimited()).ok()))
+        });
+    }
     c.bench_function("exposition_render", |b| b.iter(|| black_box(obs_metrics::exposition::render(&store, &[]).len())));
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -20,13 +21,20 @@ pub const METRIC_EXPIRATION_MS: i64 = 5 * 60 * 1000;
 /// Content type of the text exposition format.
 pub const CONTENT_TYPE_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-/// The `/metrics` router.
+/// The `/metrics` router. Rendering runs on the blocking pool, reading the store a chunk at a
+/// time, so a scrape neither stalls the async workers nor waits behind a query.
 pub fn router(store: Arc<MetricStore>, own: SelfSamples) -> axum::Router {
     axum::Router::new().route(
         "/metrics",
         get(move || {
-            let body = render(&store, &own());
-            async move { ([(CONTENT_TYPE, CONTENT_TYPE_TEXT)], body).into_response() }
+            let (store, own) = (store.clone(), own.clone());
+            async move {
+                match tokio::task::spawn_blocking(move || render(&store, &own())).await {
+                    Ok(body) => ([(CONTENT_TYPE, CONTENT_TYPE_TEXT)], body).into_response(),
+                    Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("rendering the exposition failed: {e}"))
+                        .into_response(),
+                }
+            }
         }),
     )
 }

@@ -6,10 +6,11 @@
 //! calls; keep it.
 
 pub mod api;
+pub mod error;
 pub mod exposition;
 pub mod format;
 pub mod naming;
-pub mod promql;
+pub mod query;
 pub mod store;
 pub mod view;
 
@@ -18,12 +19,18 @@ mod testutil;
 
 use std::sync::Arc;
 
+pub use error::QueryError;
 pub use store::MetricStore;
 
 /// The Prometheus-compatible query API on the Prometheus port; the server's own samples are
-/// queryable alongside the stored series.
-pub fn router(store: Arc<MetricStore>, own: obs_contract::SelfSamples) -> axum::Router {
-    api::router(store, own)
+/// queryable alongside the stored series, and every query runs on `runner` (off the async
+/// workers, within its limits).
+pub fn router(
+    store: Arc<MetricStore>,
+    own: obs_contract::SelfSamples,
+    runner: obs_contract::query::QueryRunner,
+) -> axum::Router {
+    api::router(store, own, runner)
 }
 
 /// The collector-style `/metrics` exposition on the collector-metrics port: every stored

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use obs_contract::SelfSamples;
+use obs_contract::query::{Budget, LimitError};
 
 use crate::store::{Labels, MetricStore, SeriesData, now_ms};
 
@@ -16,7 +17,12 @@ pub struct StoreView<'a> {
 impl<'a> StoreView<'a> {
     /// Takes the own-samples snapshot now.
     pub fn new(store: &'a MetricStore, own: &SelfSamples) -> Self {
-        let now = now_ms();
+        Self::stamped(store, own, now_ms())
+    }
+
+    /// Takes the own-samples snapshot, stamping it `now` ms (when the request arrived, so a
+    /// query for "now" sees it even when it starts running a little later).
+    pub fn stamped(store: &'a MetricStore, own: &SelfSamples, now: i64) -> Self {
         let own = own()
             .into_iter()
             .map(|s| {
@@ -39,11 +45,11 @@ impl<'a> StoreView<'a> {
         &self,
         name: Option<&str>,
         keep: &dyn Fn(&Labels) -> bool,
-        start: i64,
-        end: i64,
+        (start, end): (i64, i64),
         with_empty: bool,
-    ) -> Vec<SeriesData> {
-        let mut out = self.store.select(name, keep, start, end, with_empty);
+        budget: &Budget,
+    ) -> Result<Vec<SeriesData>, LimitError> {
+        let mut out = self.store.select(name, keep, (start, end), with_empty, budget)?;
         for s in &self.own {
             let named = name.is_none_or(|n| s.labels.iter().any(|(k, v)| k == "__name__" && v == n));
             if !named || !keep(&s.labels) {
@@ -54,6 +60,23 @@ impl<'a> StoreView<'a> {
                 out.push(SeriesData { labels: s.labels.clone(), samples });
             }
         }
-        out
+        Ok(out)
+    }
+
+    /// Like [`MetricStore::select_labels`], over stored and own series.
+    pub fn select_labels(
+        &self,
+        keep: &dyn Fn(&Labels) -> bool,
+        range: (i64, i64),
+        with_empty: bool,
+        budget: &Budget,
+    ) -> Result<Vec<Arc<Labels>>, LimitError> {
+        let mut out = self.store.select_labels(keep, range, with_empty, budget)?;
+        let own = self.own.iter().filter(|s| keep(&s.labels));
+        out.extend(
+            own.filter(|s| with_empty || s.samples.iter().any(|p| p.0 >= range.0 && p.0 <= range.1))
+                .map(|s| s.labels.clone()),
+        );
+        Ok(out)
     }
 }

@@ -1,7 +1,9 @@
 //! The Prometheus-compatible HTTP API on the Prometheus port: health, instant and range
 //! queries, label and series metadata, build info, with Prometheus' envelope and error types.
 //! Exemplars, rules and alerts answer empty (none are stored), as Grafana probes them.
+//! Handlers only parse parameters, run the query on the shared runner and render.
 
+pub mod encode;
 pub mod meta;
 pub mod params;
 pub mod query;
@@ -9,28 +11,45 @@ pub mod query;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode, header::CONTENT_TYPE};
+use axum::http::{HeaderMap, Method, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use obs_contract::SelfSamples;
+use obs_contract::query::{Budget, QueryLimits, QueryRunner};
 use serde_json::{Value as Json, json};
 
-use crate::promql::QueryError;
+use crate::error::QueryError;
 use crate::store::MetricStore;
+use crate::view::StoreView;
 pub use params::Params;
 
-/// What the handlers share: the store and the server's own samples.
+/// What the handlers share: the store, the server's own samples and the query runner.
 #[derive(Clone)]
 pub struct ApiState {
     /// The metric store.
     pub store: Arc<MetricStore>,
     /// The server's own samples, queryable like stored series.
     pub own: SelfSamples,
+    /// Runs every query off the async workers, within the limits.
+    pub runner: QueryRunner,
+}
+
+impl ApiState {
+    /// Runs `work` on the runner with a view of the store (own samples stamped `arrived` ms,
+    /// when the request came); a limit that stops it becomes [`QueryError::Limit`].
+    pub async fn run<T, F>(&self, arrived: i64, work: F) -> Result<T, QueryError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&StoreView<'_>, &QueryLimits, &Budget) -> Result<T, QueryError> + Send + 'static,
+    {
+        let (store, own, limits) = (self.store.clone(), self.own.clone(), *self.runner.limits());
+        self.runner.run(move |budget| work(&StoreView::stamped(&store, &own, arrived), &limits, budget)).await?
+    }
 }
 
 /// The API router.
-pub fn router(store: Arc<MetricStore>, own: SelfSamples) -> axum::Router {
-    let state = ApiState { store, own };
+pub fn router(store: Arc<MetricStore>, own: SelfSamples, runner: QueryRunner) -> axum::Router {
+    let state = ApiState { store, own, runner };
     axum::Router::new()
         .route("/-/ready", get(|| async { text("Prometheus Server is Ready.\n") }))
         .route("/-/healthy", get(|| async { text("Prometheus Server is Healthy.\n") }))
@@ -44,9 +63,7 @@ pub fn router(store: Arc<MetricStore>, own: SelfSamples) -> axum::Router {
         .route("/api/v1/query_exemplars", any(|| async { success(json!([])) }))
         .route("/api/v1/rules", get(|| async { success(json!({"groups": []})) }))
         .route("/api/v1/alerts", get(|| async { success(json!({"alerts": []})) }))
-        .fallback(|| async {
-            error(StatusCode::NOT_FOUND, "not_found", "no such endpoint in the embedded Prometheus API")
-        })
+        .fallback(|| async { QueryError::NotFound("no such endpoint in the embedded Prometheus API".into()) })
         .with_state(state)
 }
 
@@ -54,22 +71,9 @@ fn text(body: &'static str) -> Response {
     ([(CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
-/// `{"status":"success","data":...}`.
+/// `{"status":"success","data":...}` for small answers.
 pub fn success(data: Json) -> Response {
     axum::Json(json!({"status": "success", "data": data})).into_response()
-}
-
-/// `{"status":"error","errorType":...,"error":...}` with `status`.
-pub fn error(status: StatusCode, error_type: &str, message: &str) -> Response {
-    (status, axum::Json(json!({"status": "error", "errorType": error_type, "error": message}))).into_response()
-}
-
-/// A query error as Prometheus answers it (400 `bad_data`, 422 `execution`).
-pub fn query_error(e: QueryError) -> Response {
-    match e {
-        QueryError::BadData(m) => error(StatusCode::BAD_REQUEST, "bad_data", &m),
-        QueryError::Execution(m) => error(StatusCode::UNPROCESSABLE_ENTITY, "execution", &m),
-    }
 }
 
 /// Parameters from the query string and, for a form POST, the body.
@@ -84,9 +88,4 @@ pub fn collect_params(method: &Method, headers: &HeaderMap, raw: Option<String>,
         params.extend_from(&String::from_utf8_lossy(body));
     }
     params
-}
-
-/// A unix-ms timestamp as Prometheus writes it: seconds as a JSON number.
-pub fn ts_json(ms: i64) -> Json {
-    if ms % 1000 == 0 { Json::from(ms / 1000) } else { Json::from(ms as f64 / 1000.0) }
 }

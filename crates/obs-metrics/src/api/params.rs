@@ -3,7 +3,7 @@
 
 use obs_contract::time::{Instant, parse_rfc3339};
 
-use crate::promql::QueryError;
+use crate::error::QueryError;
 
 /// Decoded `key=value` pairs from a query string and/or a form body, in order.
 #[derive(Debug, Default, Clone)]

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use obs_contract::ItemLimits;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::metrics::v1::{
@@ -51,6 +52,13 @@ pub struct Family {
     pub unit: String,
 }
 
+impl Family {
+    /// Metadata for a family whose request carried none.
+    pub fn untyped() -> Self {
+        Self { kind: Kind::Gauge, help: String::new(), unit: String::new() }
+    }
+}
+
 /// One sample to store.
 #[derive(Debug, Clone)]
 pub struct Point {
@@ -84,12 +92,14 @@ pub struct Converted {
 const DELTA: i32 = 1;
 const NO_RECORDED_VALUE: u32 = 1;
 
-/// Converts a whole request; `now_ms` stamps points without a timestamp.
-pub fn convert(req: ExportMetricsServiceRequest, now_ms: i64) -> Converted {
+/// Converts a whole request; `now_ms` stamps points without a timestamp, and `items` bounds
+/// each point (attributes, lengths, histogram bounds, how far ahead of `now_ms`).
+pub fn convert(req: ExportMetricsServiceRequest, now_ms: i64, items: &ItemLimits) -> Converted {
     let mut out = Converted::default();
+    let mut trim = Trim { items, dropped: 0, truncated: 0 };
     for rm in req.resource_metrics {
         let attrs = rm.resource.map(|r| r.attributes).unwrap_or_default();
-        let mut base = attributes_to_labels(&attrs);
+        let mut base = trim.labels(&attrs);
         let get = |k: &str| attrs.iter().find(|kv| kv.key == k).map(|kv| label_value(kv.value.as_ref()));
         if let Some(name) = get("service.name") {
             let job = match get("service.namespace") {
@@ -108,11 +118,68 @@ pub fn convert(req: ExportMetricsServiceRequest, now_ms: i64) -> Converted {
                 scoped.insert("otel_scope_version".into(), scope.version.clone());
             }
             for metric in sm.metrics {
-                convert_metric(metric, &scoped, now_ms, &mut out);
+                convert_metric(metric, &scoped, now_ms, &mut trim, &mut out);
             }
         }
     }
+    trim.report(&mut out);
     out
+}
+
+/// Applies the per-item limits to attributes and counts what they cut.
+struct Trim<'a> {
+    items: &'a ItemLimits,
+    dropped: u64,
+    truncated: u64,
+}
+
+impl Trim<'_> {
+    /// Labels of one attribute list: at most `max_attributes` of them, keys and values cut to
+    /// `max_key_bytes` and `max_value_bytes`.
+    fn labels(&mut self, attrs: &[KeyValue]) -> BTreeMap<String, String> {
+        let kept = attrs.len().min(self.items.max_attributes);
+        self.dropped += (attrs.len() - kept) as u64;
+        let mut labels = attributes_to_labels(&attrs[..kept]);
+        let (max_key, max_value) = (self.items.max_key_bytes, self.items.max_value_bytes);
+        if labels.iter().any(|(k, v)| k.len() > max_key || v.len() > max_value) {
+            labels = labels
+                .into_iter()
+                .map(|(mut k, mut v)| {
+                    self.truncated += u64::from(cut(&mut k, max_key)) + u64::from(cut(&mut v, max_value));
+                    (k, v)
+                })
+                .collect();
+        }
+        labels
+    }
+
+    fn report(&self, out: &mut Converted) {
+        if self.dropped > 0 {
+            out.messages.push(format!(
+                "{} attributes dropped: at most {} attributes per resource, scope or point are kept",
+                self.dropped, self.items.max_attributes
+            ));
+        }
+        if self.truncated > 0 {
+            out.messages.push(format!(
+                "{} attribute keys or values truncated to {} / {} bytes",
+                self.truncated, self.items.max_key_bytes, self.items.max_value_bytes
+            ));
+        }
+    }
+}
+
+/// Cuts `s` to at most `max` bytes on a character boundary; true when it was longer.
+fn cut(s: &mut String, max: usize) -> bool {
+    if s.len() <= max {
+        return false;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    true
 }
 
 /// Attribute list to labels; keys that sanitise to the same name join their values with `;`.
@@ -131,16 +198,17 @@ fn attributes_to_labels(attrs: &[KeyValue]) -> BTreeMap<String, String> {
     out
 }
 
-struct Ctx<'a> {
+struct Ctx<'a, 't> {
     base: &'a BTreeMap<String, String>,
     family: Arc<str>,
     now_ms: i64,
+    trim: std::cell::RefCell<&'a mut Trim<'t>>,
 }
 
-impl Ctx<'_> {
+impl Ctx<'_, '_> {
     fn labels(&self, attrs: &[KeyValue], name: &str, extra: Option<(&str, String)>) -> Labels {
         let mut map = self.base.clone();
-        map.extend(attributes_to_labels(attrs));
+        map.extend(self.trim.borrow_mut().labels(attrs));
         if let Some((k, v)) = extra {
             map.insert(k.into(), v);
         }
@@ -152,12 +220,32 @@ impl Ctx<'_> {
         if nanos == 0 { self.now_ms } else { (nanos / 1_000_000) as i64 }
     }
 
+    /// `Err` with the reason when a point stamped `ts` ms is further ahead of the server's clock
+    /// than the creation grace allows: it would hide every later point of its series.
+    fn too_far_ahead(&self, name: &str, ts: i64) -> Option<String> {
+        let grace = self.trim.borrow().items.creation_grace;
+        let grace_ms = i64::try_from(grace.as_millis()).unwrap_or(i64::MAX);
+        (ts > self.now_ms.saturating_add(grace_ms)).then(|| {
+            format!(
+                "metric {name:?}: points more than {}s ahead of the server's clock are refused (creation grace); \
+                 check the sender's clock",
+                grace.as_secs()
+            )
+        })
+    }
+
     fn point(&self, labels: Labels, ts: i64, value: f64, delta: bool) -> Point {
         Point { labels, family: self.family.clone(), ts, value, delta }
     }
 }
 
-fn convert_metric(metric: Metric, base: &BTreeMap<String, String>, now_ms: i64, out: &mut Converted) {
+fn convert_metric(
+    metric: Metric,
+    base: &BTreeMap<String, String>,
+    now_ms: i64,
+    trim: &mut Trim<'_>,
+    out: &mut Converted,
+) {
     let Some(data) = metric.data else { return };
     let (shape, kind) = match &data {
         Data::Gauge(_) => (Shape::Gauge, Kind::Gauge),
@@ -188,7 +276,7 @@ fn convert_metric(metric: Metric, base: &BTreeMap<String, String>, now_ms: i64, 
     }
     let family: Arc<str> = Arc::from(name.as_str());
     out.families.push((family.clone(), Family { kind, help: metric.description, unit: metric.unit }));
-    let ctx = Ctx { base, family, now_ms };
+    let ctx = Ctx { base, family, now_ms, trim: std::cell::RefCell::new(trim) };
     match data {
         Data::Gauge(g) => numbers(&ctx, &name, g.data_points, false, out),
         Data::Sum(s) => numbers(&ctx, &name, s.data_points, s.aggregation_temporality == DELTA, out),
@@ -216,8 +304,20 @@ fn data_points(data: &Data) -> u64 {
     }) as u64
 }
 
-fn numbers(ctx: &Ctx<'_>, name: &str, points: Vec<NumberDataPoint>, delta: bool, out: &mut Converted) {
+/// Counts a point rejected for `reason` (each reason reported once).
+fn reject(out: &mut Converted, reason: String) {
+    out.rejected += 1;
+    if !out.messages.contains(&reason) {
+        out.messages.push(reason);
+    }
+}
+
+fn numbers(ctx: &Ctx<'_, '_>, name: &str, points: Vec<NumberDataPoint>, delta: bool, out: &mut Converted) {
     for dp in points {
+        if let Some(reason) = ctx.too_far_ahead(name, ctx.ts(dp.time_unix_nano)) {
+            reject(out, reason);
+            continue;
+        }
         out.accepted += 1;
         if dp.flags & NO_RECORDED_VALUE != 0 {
             continue;
@@ -231,7 +331,18 @@ fn numbers(ctx: &Ctx<'_>, name: &str, points: Vec<NumberDataPoint>, delta: bool,
     }
 }
 
-fn histogram(ctx: &Ctx<'_>, name: &str, dp: HistogramDataPoint, delta: bool, out: &mut Converted) {
+fn histogram(ctx: &Ctx<'_, '_>, name: &str, dp: HistogramDataPoint, delta: bool, out: &mut Converted) {
+    let max_bounds = ctx.trim.borrow().items.max_histogram_bounds;
+    if dp.explicit_bounds.len() > max_bounds {
+        let reason = format!(
+            "histogram {name:?}: points with more than {max_bounds} explicit bounds are refused (each bound is a \
+             series); use fewer buckets"
+        );
+        return reject(out, reason);
+    }
+    if let Some(reason) = ctx.too_far_ahead(name, ctx.ts(dp.time_unix_nano)) {
+        return reject(out, reason);
+    }
     if !dp.bucket_counts.is_empty() && dp.bucket_counts.len() != dp.explicit_bounds.len() + 1 {
         out.rejected += 1;
         out.messages.push(format!(
@@ -260,7 +371,10 @@ fn histogram(ctx: &Ctx<'_>, name: &str, dp: HistogramDataPoint, delta: bool, out
     out.points.push(ctx.point(ctx.labels(&dp.attributes, &format!("{name}_count"), None), ts, dp.count as f64, delta));
 }
 
-fn summary(ctx: &Ctx<'_>, name: &str, dp: SummaryDataPoint, out: &mut Converted) {
+fn summary(ctx: &Ctx<'_, '_>, name: &str, dp: SummaryDataPoint, out: &mut Converted) {
+    if let Some(reason) = ctx.too_far_ahead(name, ctx.ts(dp.time_unix_nano)) {
+        return reject(out, reason);
+    }
     out.accepted += 1;
     if dp.flags & NO_RECORDED_VALUE != 0 {
         return;

@@ -1,63 +1,42 @@
 //! The in-memory metric store: series keyed by their label set, indexed by metric name, with a
 //! cap on series (least recently updated evicted first) and on bytes, and a sample window.
+//! Queries copy what they need in short, chunked read locks (`read`); counters are atomics.
 
 pub mod convert;
+mod counters;
+mod inner;
+mod read;
 pub mod series;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use obs_contract::{IngestOutcome, Refusal, StoreLimits, StoreStats};
+use obs_contract::{IngestOutcome, ItemLimits, Refusal, SignalStore, StoreLimits, StoreStats};
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use parking_lot::RwLock;
 
 use convert::{Converted, Point};
 pub use convert::{Family, Kind};
+use counters::Counters;
+use inner::Inner;
+pub use read::{Latest, SeriesData};
 pub use series::Labels;
-use series::{Pushed, Series};
+use series::Pushed;
 
-/// One series' labels and the samples a query asked for.
-#[derive(Debug, Clone)]
-pub struct SeriesData {
-    /// Labels, `__name__` included.
-    pub labels: Arc<Labels>,
-    /// Samples `(unix ms, value)` in time order.
-    pub samples: Vec<(i64, f64)>,
-}
-
-/// The latest value of a live series, for the exposition.
-#[derive(Debug, Clone)]
-pub struct Latest {
-    /// Labels, `__name__` included.
-    pub labels: Arc<Labels>,
-    /// Family name.
-    pub family: Arc<str>,
-    /// Newest value.
-    pub value: f64,
-}
-
-#[derive(Default)]
-struct Inner {
-    series: HashMap<u64, Series>,
-    by_labels: HashMap<Arc<Labels>, u64>,
-    by_name: HashMap<String, BTreeSet<u64>>,
-    lru: BTreeSet<(u64, u64)>,
-    families: BTreeMap<Arc<str>, Family>,
-    next_id: u64,
-    seq: u64,
-    bytes: u64,
-    ingested: u64,
-    evicted: u64,
-    refused: u64,
-}
+/// The variable that sets the series cap, named in refusals.
+pub const MAX_SERIES_VAR: &str = "OBS_MAX_SERIES";
 
 /// The metric store.
 pub struct MetricStore {
     limits: StoreLimits,
+    items: ItemLimits,
     inner: RwLock<Inner>,
+    counters: Counters,
+    closed: AtomicBool,
 }
 
 /// Wall-clock now in unix ms.
@@ -66,32 +45,51 @@ pub fn now_ms() -> i64 {
 }
 
 impl MetricStore {
-    /// An empty store with these caps (`max_items` = series, `history` = sample window).
+    /// An empty store with these caps (`max_items` = series, `history` = sample window) and
+    /// the default per-item limits.
     pub fn new(limits: StoreLimits) -> Self {
-        Self { limits, inner: RwLock::new(Inner::default()) }
+        Self::with_item_limits(limits, ItemLimits::default())
+    }
+
+    /// An empty store with these caps and per-item limits.
+    pub fn with_item_limits(limits: StoreLimits, items: ItemLimits) -> Self {
+        Self {
+            limits,
+            items,
+            inner: RwLock::new(Inner::default()),
+            counters: Counters::default(),
+            closed: AtomicBool::new(false),
+        }
     }
 
     fn history_ms(&self) -> i64 {
         i64::try_from(self.limits.history.as_millis()).unwrap_or(i64::MAX).max(1)
     }
 
-    /// Stores a decoded export request; visible to queries as soon as this returns.
+    /// Stores a decoded export request; visible to queries as soon as this returns. A request
+    /// that could never fit is refused whole ([`Refusal::TooLarge`]), nothing of it stored.
     pub fn ingest(&self, req: ExportMetricsServiceRequest) -> Result<IngestOutcome, Refusal> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Err(Refusal::ShuttingDown);
+        }
         let now = now_ms();
-        let converted = convert::convert(req, now);
-        Ok(self.store(converted, now))
+        let converted = convert::convert(req, now, &self.items);
+        self.store(converted, now)
     }
 
-    fn store(&self, converted: Converted, now: i64) -> IngestOutcome {
+    fn store(&self, converted: Converted, now: i64) -> Result<IngestOutcome, Refusal> {
         let Converted { points, families, accepted, mut rejected, mut messages } = converted;
+        let families: HashMap<Arc<str>, Family> = families.into_iter().collect();
         let history = self.history_ms();
         let mut inner = self.inner.write();
-        for (name, family) in families {
-            inner.families.insert(name, family);
+        if let Err(refusal) = self.fits(&inner, &points) {
+            self.counters.add(0, accepted + rejected);
+            return Err(refusal);
         }
+        inner.refresh_families(&families);
         let mut out_of_order = 0u64;
         for point in points {
-            if inner.upsert(point, now, history) == Pushed::OutOfOrder {
+            if inner.upsert(point, &families, now, history) == Pushed::OutOfOrder {
                 out_of_order += 1;
             }
         }
@@ -99,145 +97,71 @@ impl MetricStore {
             rejected += out_of_order;
             messages.push(format!("{out_of_order} samples older than their series' newest sample were dropped"));
         }
-        inner.ingested += accepted;
-        inner.refused += rejected;
         inner.expire(now - history);
         inner.enforce(self.limits.max_items, self.limits.max_bytes);
-        IngestOutcome { accepted, rejected, message: (!messages.is_empty()).then(|| messages.join("; ")) }
+        self.counters.set_sizes(inner.series.len() as u64, inner.bytes, inner.evicted);
+        drop(inner);
+        self.counters.add(accepted, rejected);
+        Ok(IngestOutcome { accepted, rejected, message: (!messages.is_empty()).then(|| messages.join("; ")) })
     }
 
-    /// Sizes and counters, for the server's own metrics.
-    pub fn stats(&self) -> StoreStats {
-        let inner = self.inner.read();
-        StoreStats {
-            items: inner.series.len() as u64,
-            bytes: inner.bytes,
-            max_items: self.limits.max_items,
-            max_bytes: self.limits.max_bytes,
-            ingested: inner.ingested,
-            evicted: inner.evicted,
-            refused: inner.refused,
-        }
-    }
-
-    /// Series whose labels satisfy `keep` (only those named `name` when given), with their
-    /// samples in `[start, end]` ms; series without samples there are left out unless
-    /// `with_empty`.
-    pub fn select(
-        &self,
-        name: Option<&str>,
-        keep: &dyn Fn(&Labels) -> bool,
-        start: i64,
-        end: i64,
-        with_empty: bool,
-    ) -> Vec<SeriesData> {
-        let inner = self.inner.read();
-        let pick = |s: &Series| {
-            if !keep(&s.labels) {
-                return None;
+    /// `Err(TooLarge)` when the request's new series alone are more than the caps hold, so
+    /// storing them would evict them again (and everything else) right after answering 200.
+    fn fits(&self, inner: &Inner, points: &[Point]) -> Result<(), Refusal> {
+        let mut new: HashSet<&Labels> = HashSet::new();
+        let mut bytes = 0u64;
+        for p in points {
+            if !inner.by_labels.contains_key(&p.labels) && new.insert(&p.labels) {
+                bytes += series::empty_bytes(&p.labels) + series::sample_bytes();
             }
-            let samples = s.range(start, end);
-            (with_empty || !samples.is_empty()).then(|| SeriesData { labels: s.labels.clone(), samples })
-        };
-        match name {
-            Some(n) => inner
-                .by_name
-                .get(n)
-                .into_iter()
-                .flatten()
-                .filter_map(|id| inner.series.get(id))
-                .filter_map(pick)
-                .collect(),
-            None => inner.series.values().filter_map(pick).collect(),
         }
+        let max = self.limits.max_items;
+        if max > 0 && new.len() as u64 > max {
+            return Err(Refusal::TooLarge(format!(
+                "the request brings {} new series, more than the store holds at once ({max} series, set by \
+                 {MAX_SERIES_VAR}); send smaller batches or raise {MAX_SERIES_VAR}",
+                new.len()
+            )));
+        }
+        let max_bytes = self.limits.max_bytes;
+        if max_bytes > 0 && bytes > max_bytes {
+            return Err(Refusal::TooLarge(format!(
+                "the request's {} new series need about {bytes} bytes, more than the metric store's byte cap of \
+                 {max_bytes} bytes; send smaller batches",
+                new.len()
+            )));
+        }
+        Ok(())
     }
 
-    /// Every series updated at or after `since_ms` (wall clock), at its newest value.
-    pub fn latest(&self, since_ms: i64) -> Vec<Latest> {
-        let inner = self.inner.read();
-        inner
-            .series
-            .values()
-            .filter(|s| s.touched_ms >= since_ms)
-            .filter_map(|s| {
-                s.latest().map(|(_, value)| Latest { labels: s.labels.clone(), family: s.family.clone(), value })
-            })
-            .collect()
+    /// Sizes and counters, for the server's own metrics; never waits on the store lock.
+    pub fn stats(&self) -> StoreStats {
+        self.counters.stats(&self.limits)
     }
 
-    /// Metadata of every family stored.
+    /// Refuses further ingest with [`Refusal::ShuttingDown`]; queries keep working.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+    }
+
+    /// Metadata of every family held (a family goes with its last series).
     pub fn families(&self) -> Vec<(Arc<str>, Family)> {
-        self.inner.read().families.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        self.inner.read().families.iter().map(|(k, v)| (k.clone(), v.family.clone())).collect()
     }
 }
 
-impl Inner {
-    fn upsert(&mut self, point: Point, now: i64, history: i64) -> Pushed {
-        let Point { labels, family, ts, value, delta } = point;
-        let id = match self.by_labels.get(&labels) {
-            Some(id) => *id,
-            None => self.create(labels, family),
-        };
-        self.seq += 1;
-        let seq = self.seq;
-        let Some(series) = self.series.get_mut(&id) else { return Pushed::Stored };
-        let before = series.bytes();
-        let pushed = series.push(ts, value, delta, history);
-        let after = series.bytes();
-        self.lru.remove(&(series.touched, id));
-        series.touched = seq;
-        series.touched_ms = now;
-        self.lru.insert((seq, id));
-        self.bytes = (self.bytes + after).saturating_sub(before);
-        pushed
+impl SignalStore for MetricStore {
+    type Request = ExportMetricsServiceRequest;
+
+    fn ingest(&self, req: Self::Request) -> Result<IngestOutcome, Refusal> {
+        MetricStore::ingest(self, req)
     }
 
-    fn create(&mut self, labels: Labels, family: Arc<str>) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        let labels = Arc::new(labels);
-        let name = labels.iter().find(|(k, _)| k == "__name__").map(|(_, v)| v.clone()).unwrap_or_default();
-        self.by_name.entry(name).or_default().insert(id);
-        self.by_labels.insert(labels.clone(), id);
-        let series = Series::new(labels, family);
-        self.bytes += series.bytes();
-        self.series.insert(id, series);
-        id
+    fn stats(&self) -> StoreStats {
+        MetricStore::stats(self)
     }
 
-    fn remove(&mut self, id: u64) {
-        let Some(series) = self.series.remove(&id) else { return };
-        self.bytes = self.bytes.saturating_sub(series.bytes());
-        self.lru.remove(&(series.touched, id));
-        self.by_labels.remove(&series.labels);
-        if let Some((_, name)) = series.labels.iter().find(|(k, _)| k == "__name__")
-            && let Some(ids) = self.by_name.get_mut(name)
-        {
-            ids.remove(&id);
-            if ids.is_empty() {
-                self.by_name.remove(name);
-            }
-        }
-        self.evicted += 1;
-    }
-
-    /// Drops series not updated since `cutoff` ms (older than the history window).
-    fn expire(&mut self, cutoff: i64) {
-        while let Some(&(_, id)) = self.lru.first() {
-            match self.series.get(&id) {
-                Some(s) if s.touched_ms < cutoff => self.remove(id),
-                _ => break,
-            }
-        }
-    }
-
-    /// Evicts least recently updated series until both caps hold.
-    fn enforce(&mut self, max_series: u64, max_bytes: u64) {
-        while (max_series > 0 && self.series.len() as u64 > max_series)
-            || (max_bytes > 0 && self.bytes > max_bytes && self.series.len() > 1)
-        {
-            let Some(&(_, id)) = self.lru.first() else { break };
-            self.remove(id);
-        }
+    fn close(&self) {
+        MetricStore::close(self);
     }
 }

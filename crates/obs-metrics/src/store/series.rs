@@ -14,6 +14,17 @@ const SAMPLE_BYTES: u64 = 16;
 /// Bytes counted per series on top of its labels and samples (maps, indexes, bookkeeping).
 const SERIES_OVERHEAD: u64 = 160;
 
+/// Approximate bytes of a series with these labels and no samples yet.
+pub fn empty_bytes(labels: &Labels) -> u64 {
+    let labels: usize = labels.iter().map(|(k, v)| k.len() + v.len() + 48).sum();
+    labels as u64 + SERIES_OVERHEAD
+}
+
+/// Approximate bytes of one sample.
+pub const fn sample_bytes() -> u64 {
+    SAMPLE_BYTES
+}
+
 /// What a push did to a series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pushed {
@@ -76,16 +87,21 @@ impl Series {
         self.samples.back().copied()
     }
 
+    /// Positions of the samples with `start <= ts <= end`.
+    pub fn span(&self, start: i64, end: i64) -> std::ops::Range<usize> {
+        let from = self.samples.partition_point(|s| s.0 < start);
+        let to = self.samples.partition_point(|s| s.0 <= end);
+        from..to.max(from)
+    }
+
     /// Samples with `start <= ts <= end`, in order.
     pub fn range(&self, start: i64, end: i64) -> Vec<(i64, f64)> {
-        let from = self.samples.partition_point(|s| s.0 < start);
-        self.samples.iter().skip(from).take_while(|s| s.0 <= end).copied().collect()
+        self.samples.range(self.span(start, end)).copied().collect()
     }
 
     /// Approximate bytes this series holds.
     pub fn bytes(&self) -> u64 {
-        let labels: usize = self.labels.iter().map(|(k, v)| k.len() + v.len() + 48).sum();
-        labels as u64 + self.samples.len() as u64 * SAMPLE_BYTES + SERIES_OVERHEAD
+        empty_bytes(&self.labels) + self.samples.len() as u64 * SAMPLE_BYTES
     }
 }
 

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use obs_contract::StoreLimits;
+use obs_contract::query::Budget;
+use obs_contract::{ItemLimits, StoreLimits};
 use opentelemetry_proto::tonic::metrics::v1::{ExponentialHistogram, Metric, metric::Data};
 
 use super::*;
@@ -15,7 +16,7 @@ fn store(max_items: u64) -> MetricStore {
 
 fn names(store: &MetricStore) -> Vec<String> {
     let mut v: Vec<String> =
-        store.latest(0).iter().map(|l| crate::promql::label_of(&l.labels, "__name__").to_string()).collect();
+        store.latest(0).iter().map(|l| crate::query::label_of(&l.labels, "__name__").to_string()).collect();
     v.sort();
     v
 }
@@ -47,7 +48,7 @@ fn otlp_becomes_prometheus_series() {
             "rpc_duration_seconds_sum",
         ]
     );
-    let counter = s.select(Some("orders_filled_total"), &|_| true, 0, i64::MAX, false);
+    let counter = s.select(Some("orders_filled_total"), &|_| true, (0, i64::MAX), false, &Budget::unlimited()).unwrap();
     let labels: Vec<(&str, &str)> = counter[0].labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(
         labels,
@@ -59,13 +60,15 @@ fn otlp_becomes_prometheus_series() {
             ("venue_id", "x")
         ]
     );
-    let inf = s.select(
-        Some("rpc_duration_seconds_bucket"),
-        &|l| crate::promql::label_of(l, "le") == "+Inf",
-        0,
-        i64::MAX,
-        false,
-    );
+    let inf = s
+        .select(
+            Some("rpc_duration_seconds_bucket"),
+            &|l| crate::query::label_of(l, "le") == "+Inf",
+            (0, i64::MAX),
+            false,
+            &Budget::unlimited(),
+        )
+        .unwrap();
     assert_eq!(inf[0].samples[0].1, 6.0);
 }
 
@@ -77,7 +80,7 @@ fn delta_sums_accumulate() {
     for (i, v) in [2.0, 3.0, 4.0].into_iter().enumerate() {
         s.ingest(request("svc", vec![sum("d", true, 1, vec![point(&[], now - 10 + i as i64, v)])])).unwrap();
     }
-    let got = s.select(Some("d_total"), &|_| true, 0, i64::MAX, false);
+    let got = s.select(Some("d_total"), &|_| true, (0, i64::MAX), false, &Budget::unlimited()).unwrap();
     assert_eq!(got[0].samples.iter().map(|p| p.1).collect::<Vec<_>>(), vec![2.0, 5.0, 9.0]);
 }
 
@@ -134,9 +137,21 @@ fn exponential_histograms_are_rejected() {
 fn stale_series_expire() {
     let s = MetricStore::new(StoreLimits { max_items: 100, max_bytes: 0, history: Duration::from_secs(60) });
     let t0 = 1_700_000_000_000;
-    s.store(convert::convert(request("svc", vec![gauge("old", "", vec![point(&[], 0, 1.0)])]), t0), t0);
+    s.store(
+        convert::convert(request("svc", vec![gauge("old", "", vec![point(&[], 0, 1.0)])]), t0, &ItemLimits::default()),
+        t0,
+    )
+    .unwrap();
     let later = t0 + 61_000;
-    s.store(convert::convert(request("svc", vec![gauge("new", "", vec![point(&[], 0, 1.0)])]), later), later);
+    s.store(
+        convert::convert(
+            request("svc", vec![gauge("new", "", vec![point(&[], 0, 1.0)])]),
+            later,
+            &ItemLimits::default(),
+        ),
+        later,
+    )
+    .unwrap();
     assert_eq!(names(&s), vec!["new"]);
     assert_eq!(s.stats().evicted, 1);
 }
@@ -150,7 +165,7 @@ fn nameless_metrics_are_rejected() {
     assert!(out.message.unwrap_or_default().contains("\"...\""));
     let out = s.ingest(request("svc", vec![gauge("ok", "", vec![point(&[("", "x"), ("..", "y")], 0, 1.0)])])).unwrap();
     assert_eq!(out.rejected, 0);
-    let labels = s.select(Some("ok"), &|_| true, 0, i64::MAX, false)[0].labels.clone();
+    let labels = s.select(Some("ok"), &|_| true, (0, i64::MAX), false, &Budget::unlimited()).unwrap()[0].labels.clone();
     assert!(labels.iter().all(|(k, _)| !k.is_empty() && k != "__"), "{labels:?}");
 }
 
@@ -159,7 +174,90 @@ fn nameless_metrics_are_rejected() {
 fn latest_filters_by_update_time() {
     let s = store(10);
     let t0 = 1_700_000_000_000;
-    s.store(convert::convert(request("svc", vec![gauge("g", "", vec![point(&[], 0, 1.0)])]), t0), t0);
+    s.store(
+        convert::convert(request("svc", vec![gauge("g", "", vec![point(&[], 0, 1.0)])]), t0, &ItemLimits::default()),
+        t0,
+    )
+    .unwrap();
     assert_eq!(s.latest(t0).len(), 1);
     assert!(s.latest(t0 + 1).is_empty());
+}
+
+/// Pins a request bringing more new series than the whole cap being refused up front as
+/// TooLarge naming OBS_MAX_SERIES, with nothing stored and nothing evicted for it.
+#[test]
+fn request_larger_than_the_series_cap_is_refused() {
+    let s = store(10);
+    let now = now_ms() / 1000;
+    s.ingest(request("svc", vec![gauge("kept", "", vec![point(&[], now, 1.0)])])).unwrap();
+    let points = (0..11).map(|i| point(&[("i", &i.to_string())], now, 1.0)).collect();
+    let refusal = s.ingest(request("svc", vec![gauge("wide", "", points)])).unwrap_err();
+    let Refusal::TooLarge(message) = &refusal else { panic!("{refusal:?}") };
+    assert!(message.contains("11 new series") && message.contains("OBS_MAX_SERIES"), "{message}");
+    assert!(!refusal.is_retryable());
+    assert_eq!(names(&s), vec!["kept"]);
+    let stats = s.stats();
+    assert_eq!((stats.items, stats.evicted, stats.refused), (1, 0, 11));
+}
+
+/// Pins a histogram point with more bounds than `max_histogram_bounds` being rejected as
+/// partial success naming the limit, without evicting other series.
+#[test]
+fn histograms_over_the_bound_limit_are_rejected() {
+    let s = store(1000);
+    let now = now_ms() / 1000;
+    s.ingest(request("svc", vec![gauge("kept", "", vec![point(&[], now, 1.0)])])).unwrap();
+    let bounds: Vec<f64> = (0..100_000).map(f64::from).collect();
+    let counts = vec![1u64; bounds.len() + 1];
+    let out = s.ingest(request("svc", vec![histogram("huge", "", now, &bounds, &counts, 1.0)])).unwrap();
+    assert_eq!((out.accepted, out.rejected), (0, 1));
+    assert!(out.message.unwrap_or_default().contains("more than 512 explicit bounds"));
+    assert_eq!(names(&s), vec!["kept"]);
+    assert_eq!(s.stats().evicted, 0);
+}
+
+/// Pins points further ahead than the creation grace being rejected (partial success), so
+/// they cannot block their series; the series keeps taking current points.
+#[test]
+fn far_future_points_are_rejected_and_never_block() {
+    let s = store(10);
+    let now = now_ms() / 1000;
+    let year = 365 * 86_400;
+    let out = s.ingest(request("svc", vec![gauge("g", "", vec![point(&[], now + year, 9.0)])])).unwrap();
+    assert_eq!(out.rejected, 1);
+    assert!(out.message.unwrap_or_default().contains("more than 600s ahead of the server's clock"));
+    let out = s.ingest(request("svc", vec![gauge("g", "", vec![point(&[], now, 1.0)])])).unwrap();
+    assert_eq!((out.accepted, out.rejected), (1, 0));
+    let out = s.ingest(request("svc", vec![gauge("g", "", vec![point(&[], now + 1, 2.0)])])).unwrap();
+    assert_eq!((out.accepted, out.rejected), (1, 0));
+    assert_eq!(s.latest(0)[0].value, 2.0);
+}
+
+/// Pins families going with their last series: an evicted family leaves metadata and the
+/// byte count, so distinct names cannot pile up outside the caps.
+#[test]
+fn families_are_freed_with_their_last_series() {
+    let s = store(1);
+    let now = now_ms() / 1000;
+    s.ingest(request("svc", vec![gauge("first00", "", vec![point(&[], now, 1.0)])])).unwrap();
+    let one = s.stats().bytes;
+    for i in 0..100 {
+        s.ingest(request("svc", vec![gauge(&format!("name{i:03}"), "", vec![point(&[], now, 1.0)])])).unwrap();
+    }
+    let families: Vec<String> = s.families().into_iter().map(|(name, _)| name.to_string()).collect();
+    assert_eq!(families, vec!["name099"]);
+    let stats = s.stats();
+    assert_eq!((stats.items, stats.evicted), (1, 100));
+    assert_eq!(stats.bytes, one, "the same shape of series and family counts the same bytes");
+}
+
+/// Pins `stats()` answering while another thread holds the store's write lock (it reads
+/// atomics), so health and status never wait on ingest or a query.
+#[test]
+fn stats_never_take_the_store_lock() {
+    let s = store(10);
+    let now = now_ms() / 1000;
+    s.ingest(request("svc", vec![gauge("g", "", vec![point(&[], now, 1.0)])])).unwrap();
+    let _held = s.inner.write();
+    assert_eq!(s.stats().items, 1);
 }

@@ -2,6 +2,7 @@
 //! queried over HTTP, and scraped by Debian's real `prometheus`.
 #![allow(clippy::unwrap_used)]
 
+mod abuse;
 mod api;
 mod exposition;
 mod otlp;

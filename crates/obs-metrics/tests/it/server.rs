@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use obs_contract::query::{QueryLimits, QueryRunner};
 use obs_contract::{SelfSample, SelfSamples, StoreLimits};
 use obs_metrics::MetricStore;
 use serde_json::Value;
@@ -36,9 +37,14 @@ pub fn own_samples() -> SelfSamples {
 impl TestServer {
     /// Starts both routers on free loopback ports.
     pub fn start() -> Self {
+        Self::start_with(QueryLimits::default())
+    }
+
+    /// Starts both routers, queries running within `query_limits`.
+    pub fn start_with(query_limits: QueryLimits) -> Self {
         let limits = StoreLimits { max_items: 10_000, max_bytes: 64 << 20, history: Duration::from_secs(3600) };
         let store = Arc::new(MetricStore::new(limits));
-        let api_router = obs_metrics::router(store.clone(), own_samples());
+        let api_router = obs_metrics::router(store.clone(), own_samples(), QueryRunner::new(query_limits));
         let app =
             axum::Router::new().merge(api_router.clone()).nest("/api/datasources/proxy/uid/prometheus", api_router);
         let exposition = obs_metrics::exposition_router(store.clone(), own_samples());
@@ -76,6 +82,13 @@ pub fn try_get_json(url: &str, query: &[(&str, &str)]) -> Option<(u16, Value)> {
     let mut resp = req.call().ok()?;
     let body = resp.body_mut().read_to_string().ok()?;
     Some((resp.status().as_u16(), serde_json::from_str(&body).ok()?))
+}
+
+/// POST a form returning status and parsed JSON (for query texts too long for a URL).
+pub fn post_json(url: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let mut resp = agent().post(url).send_form(form.iter().copied()).unwrap();
+    let body = resp.body_mut().read_to_string().unwrap();
+    (resp.status().as_u16(), serde_json::from_str(&body).unwrap_or_else(|e| panic!("{url}: not JSON ({e}): {body}")))
 }
 
 /// GET returning parsed JSON.

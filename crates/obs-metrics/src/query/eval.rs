@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
+use obs_contract::query::Budget;
 use promql_parser::label::{MatchOp, Matcher, Matchers};
 use promql_parser::parser::{AtModifier, Expr, Offset, VectorSelector, token};
 
@@ -17,6 +18,8 @@ use crate::view::StoreView;
 /// Evaluates expressions for one query spanning `[start, end]` ms.
 pub struct Evaluator<'a> {
     store: &'a StoreView<'a>,
+    /// The query's deadline, cancel flag and samples held.
+    pub budget: &'a Budget,
     start: i64,
     end: i64,
     cache: RefCell<HashMap<String, Arc<Vec<SeriesData>>>>,
@@ -63,18 +66,29 @@ impl Window {
     }
 }
 
+/// Stack left below which evaluation moves to a new stack segment.
+const STACK_RED_ZONE: usize = 128 * 1024;
+/// Size of each new stack segment.
+const STACK_GROWTH: usize = 4 << 20;
+
 fn millis(d: &Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 impl<'a> Evaluator<'a> {
     /// An evaluator for a query over `[start, end]` ms.
-    pub fn new(store: &'a StoreView<'a>, start: i64, end: i64) -> Self {
-        Self { store, start, end, cache: RefCell::new(HashMap::new()), labels: LabelCache::default() }
+    pub fn new(store: &'a StoreView<'a>, start: i64, end: i64, budget: &'a Budget) -> Self {
+        Self { store, budget, start, end, cache: RefCell::new(HashMap::new()), labels: LabelCache::default() }
     }
 
-    /// The value of `expr` at `t` ms.
+    /// The value of `expr` at `t` ms. Nested expressions recurse; the stack grows on demand, so
+    /// the deepest query the limits allow fits any thread.
     pub fn eval(&self, expr: &Expr, t: i64) -> Result<Value, QueryError> {
+        self.budget.tick()?;
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.eval_node(expr, t))
+    }
+
+    fn eval_node(&self, expr: &Expr, t: i64) -> Result<Value, QueryError> {
         match expr {
             Expr::NumberLiteral(n) => Ok(Value::Scalar(n.val)),
             Expr::StringLiteral(s) => Ok(Value::String(s.val.clone())),
@@ -126,6 +140,7 @@ impl<'a> Evaluator<'a> {
     pub fn instant(&self, vs: &VectorSelector, t: i64) -> Result<Vec<Sample>, QueryError> {
         let reference = self.reference(vs, t);
         let data = self.fetch(vs, LOOKBACK_MS)?;
+        self.budget.tick()?;
         Ok(data
             .iter()
             .filter_map(|s| {
@@ -179,7 +194,8 @@ impl<'a> Evaluator<'a> {
         let groups = matcher_groups(vs);
         let name_hint = vs.name.clone().or_else(|| equal_name(&groups));
         let keep = |labels: &Labels| groups.iter().any(|g| g.iter().all(|m| m.is_match(label_of(labels, &m.name))));
-        let mut series = self.store.select(name_hint.as_deref(), &keep, lo.saturating_sub(range_ms), hi, false);
+        let range = (lo.saturating_sub(range_ms), hi);
+        let mut series = self.store.select(name_hint.as_deref(), &keep, range, false, self.budget)?;
         for s in &mut series {
             s.labels = self.labels.intern_arc(s.labels.clone());
         }

@@ -10,10 +10,14 @@ pub mod histogram;
 pub mod labelfns;
 pub mod labels;
 pub mod math;
+pub mod parse;
 #[cfg(test)]
 mod tests;
 
 use std::sync::Arc;
+
+use obs_contract::query::Budget;
+use promql_parser::parser::Expr;
 
 use crate::store::{Labels, SeriesData};
 use crate::view::StoreView;
@@ -21,21 +25,7 @@ use crate::view::StoreView;
 /// Default lookback of instant vector selectors (Prometheus' `--query.lookback-delta`).
 pub const LOOKBACK_MS: i64 = 5 * 60 * 1000;
 
-/// Why a query failed, mapped to Prometheus' error types.
-#[derive(Debug, Clone, PartialEq)]
-pub enum QueryError {
-    /// Bad input (parse errors, bad parameters): 400 `bad_data`.
-    BadData(String),
-    /// The expression cannot be executed (unsupported feature, matching errors): 422 `execution`.
-    Execution(String),
-}
-
-impl QueryError {
-    /// An execution error for a feature this evaluator does not support.
-    pub fn unsupported(what: impl std::fmt::Display) -> Self {
-        QueryError::Execution(format!("{what} is not supported by the embedded backend's PromQL evaluator"))
-    }
-}
+pub use crate::error::QueryError;
 
 /// One element of an instant vector.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,22 +49,26 @@ pub enum Value {
     String(String),
 }
 
-/// An instant query's result, timestamped at `t` (ms).
-pub fn instant_query(store: &StoreView, query: &str, t: i64) -> Result<Value, QueryError> {
-    let expr = parse(query)?;
-    let ev = eval::Evaluator::new(store, t, t);
-    let mut value = ev.eval(&expr, t)?;
-    if let Value::Vector(v) = &mut value
-        && !sorts_itself(&expr)
-    {
-        v.sort_by(|a, b| a.labels.cmp(&b.labels));
+/// An instant query's result, timestamped at `t` (ms). The result's samples are charged to
+/// `budget`.
+pub fn instant_query(store: &StoreView, expr: &Expr, t: i64, budget: &Budget) -> Result<Value, QueryError> {
+    let ev = eval::Evaluator::new(store, t, t, budget);
+    let mut value = ev.eval(expr, t)?;
+    match &mut value {
+        Value::Vector(v) => {
+            budget.charge(v.len() as u64)?;
+            if !sorts_itself(expr) {
+                v.sort_by(|a, b| a.labels.cmp(&b.labels));
+            }
+        }
+        Value::Matrix(m) => budget.charge(m.iter().map(|s| s.samples.len() as u64).sum())?,
+        Value::Scalar(_) | Value::String(_) => {}
     }
     Ok(value)
 }
 
 /// True when the query's outermost function orders its result (`sort`, `sort_desc`).
-fn sorts_itself(expr: &promql_parser::parser::Expr) -> bool {
-    use promql_parser::parser::Expr;
+fn sorts_itself(expr: &Expr) -> bool {
     match expr {
         Expr::Paren(p) => sorts_itself(&p.expr),
         Expr::Call(c) => matches!(c.func.name, "sort" | "sort_desc"),
@@ -83,24 +77,27 @@ fn sorts_itself(expr: &promql_parser::parser::Expr) -> bool {
 }
 
 /// A range query's result: one series per label set, values at each step from `start` to `end`.
+/// Every point of the result is charged to `budget`, and each step checks its deadline.
 pub fn range_query(
     store: &StoreView,
-    query: &str,
+    expr: &Expr,
     start: i64,
     end: i64,
     step: i64,
+    budget: &Budget,
 ) -> Result<Vec<SeriesData>, QueryError> {
-    let expr = parse(query)?;
-    let ev = eval::Evaluator::new(store, start, end);
+    let ev = eval::Evaluator::new(store, start, end, budget);
     let mut by_set: labels::PtrMap<usize, SeriesData> = labels::PtrMap::default();
     let mut t = start;
     while t <= end {
-        let samples = match ev.eval(&expr, t)? {
+        budget.check()?;
+        let samples = match ev.eval(expr, t)? {
             Value::Scalar(v) => vec![Sample { labels: ev.labels.intern(Vec::new()), value: v }],
             Value::Vector(samples) => samples,
             Value::Matrix(_) => return Err(bad_type("range vector")),
             Value::String(_) => return Err(bad_type("string")),
         };
+        budget.charge(samples.len() as u64)?;
         for s in samples {
             let entry = by_set
                 .entry(Arc::as_ptr(&s.labels) as usize)
@@ -134,35 +131,6 @@ fn merge_equal_sets(mut series: Vec<SeriesData>) -> Vec<SeriesData> {
 
 fn bad_type(kind: &str) -> QueryError {
     QueryError::BadData(format!("invalid expression type \"{kind}\" for range query, must be Scalar or instant Vector"))
-}
-
-/// Parses a query, answering parse errors as Prometheus words them.
-pub fn parse(query: &str) -> Result<promql_parser::parser::Expr, QueryError> {
-    if query.trim().is_empty() {
-        return Err(QueryError::BadData(
-            "invalid parameter \"query\": 1:1: parse error: no expression found in input".into(),
-        ));
-    }
-    promql_parser::parser::parse(query).map_err(|e| {
-        let detail = if e == "invalid promql query" && ends_unfinished(query) {
-            let line = query.lines().count().max(1);
-            let column = query.lines().last().map_or(0, |l| l.chars().count()) + 1;
-            format!("{line}:{column}: parse error: unexpected end of input")
-        } else {
-            format!("parse error: {e}")
-        };
-        QueryError::BadData(format!("invalid parameter \"query\": {detail}"))
-    })
-}
-
-/// True when the query stops where more must follow (after an operator, an opening bracket or
-/// a comma), which the parser reports only as "invalid promql query".
-fn ends_unfinished(query: &str) -> bool {
-    let trimmed = query.trim_end();
-    trimmed.ends_with(['+', '-', '*', '/', '%', '^', '=', '<', '>', '(', '{', '[', ',', '~'])
-        || ["and", "or", "unless", "by", "without", "on", "ignoring", "bool", "offset"]
-            .iter()
-            .any(|w| trimmed.rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '_').next() == Some(*w))
 }
 
 /// The value of label `name` (empty when absent, as PromQL treats it).

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use obs_contract::StoreLimits;
+use obs_contract::query::{Budget, QueryLimits};
 
 use super::*;
 use crate::store::MetricStore;
@@ -33,7 +34,13 @@ fn fixture() -> MetricStore {
 }
 
 fn at(store: &MetricStore, q: &str, secs: i64) -> Result<Value, QueryError> {
-    instant_query(&StoreView::store_only(store), q, secs * 1000)
+    let expr = parse::parse(q, &QueryLimits::default())?;
+    instant_query(&StoreView::store_only(store), &expr, secs * 1000, &Budget::unlimited())
+}
+
+fn range(view: &StoreView, q: &str, start: i64, end: i64, step: i64) -> Result<Vec<SeriesData>, QueryError> {
+    let expr = parse::parse(q, &QueryLimits::default())?;
+    range_query(view, &expr, start, end, step, &Budget::unlimited())
 }
 
 fn vector(store: &MetricStore, q: &str) -> Vec<(Labels, f64)> {
@@ -174,12 +181,12 @@ fn errors() {
 fn range_queries() {
     let s = fixture();
     let view = StoreView::store_only(&s);
-    let out = range_query(&view, "temp{room=\"kitchen\"}", (T0 + 60) * 1000, (T0 + 120) * 1000, 30_000).unwrap();
+    let out = range(&view, "temp{room=\"kitchen\"}", (T0 + 60) * 1000, (T0 + 120) * 1000, 30_000).unwrap();
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].samples, vec![((T0 + 60) * 1000, 20.0), ((T0 + 90) * 1000, 20.0), ((T0 + 120) * 1000, 20.0)]);
-    let scalar = range_query(&view, "time()", T0 * 1000, (T0 + 10) * 1000, 10_000).unwrap();
+    let scalar = range(&view, "time()", T0 * 1000, (T0 + 10) * 1000, 10_000).unwrap();
     assert_eq!(scalar[0].samples, vec![(T0 * 1000, T0 as f64), ((T0 + 10) * 1000, (T0 + 10) as f64)]);
-    assert!(matches!(range_query(&view, "temp[1m]", T0 * 1000, T0 * 1000, 1000), Err(QueryError::BadData(_))));
+    assert!(matches!(range(&view, "temp[1m]", T0 * 1000, T0 * 1000, 1000), Err(QueryError::BadData(_))));
 }
 
 /// Pins histogram_quantile over stored `_bucket` series.
@@ -212,7 +219,7 @@ fn extreme_durations_do_not_overflow() {
         assert!(at(&s, q, T0 + 120).is_ok(), "{q}");
     }
     let view = StoreView::store_only(&s);
-    assert!(range_query(&view, "temp", i64::MAX - 10, i64::MAX, 1_000_000).is_ok());
+    assert!(range(&view, "temp", i64::MAX - 10, i64::MAX, 1_000_000).is_ok());
 }
 
 /// Pins the element-wise functions and sort order surviving to the answer.
@@ -264,4 +271,25 @@ fn label_functions() {
     assert_eq!(vector(&s, "absent(nothing{job=\"x\", env=~\"p.*\"})"), vec![(l(&[("job", "x")]), 1.0)]);
     assert!(vector(&s, "absent(temp)").is_empty());
     assert!(matches!(at(&s, "label_replace(temp, \"1x\", \"\", \"room\", \".*\")", T0), Err(QueryError::BadData(_))));
+}
+
+/// Stack of tokio's blocking-pool threads, where the runner evaluates queries.
+const BLOCKING_STACK: usize = 2 << 20;
+
+/// Pins that the deepest and longest queries the limits let through parse, evaluate and drop
+/// on a blocking-pool-sized stack (debug build included): 1000 terms, 1000 unary signs, 64
+/// nested calls.
+#[test]
+fn queries_at_the_limits_fit_the_stack() {
+    let limits = QueryLimits::default();
+    let terms = vec!["temp"; limits.max_terms].join("+");
+    let unary = format!("{}temp", "- ".repeat(limits.max_terms));
+    let calls = format!("{}temp{}", "abs(".repeat(limits.max_depth - 1), ")".repeat(limits.max_depth - 1));
+    let pow = vec!["2"; limits.max_terms].join("^");
+    let worker = std::thread::Builder::new().stack_size(BLOCKING_STACK).spawn(move || {
+        let s = fixture();
+        [terms, unary, calls, pow].map(|q| at(&s, &q, T0 + 120).map(|v| eval::kind(&v)))
+    });
+    let answers = worker.unwrap().join().unwrap();
+    assert_eq!(answers, [Ok("instant vector"), Ok("instant vector"), Ok("instant vector"), Ok("scalar")]);
 }
