@@ -35,16 +35,16 @@ pub fn for_port(state: &SharedState, key: &str) -> Router {
 }
 
 fn tempo(state: &SharedState) -> Router {
-    obs_traces::router(state.traces.clone())
+    obs_traces::router(state.traces.clone(), state.runner.clone())
 }
 
 fn loki(state: &SharedState) -> Router {
-    obs_logs::router_with_limit(state.logs.clone(), state.config.limits.max_request_bytes)
+    obs_logs::router_with_limit(state.logs.clone(), state.config.limits.max_request_bytes, state.runner.clone())
         .layer(axum::middleware::from_fn_with_state(state.admission.clone(), obs_contract::http::admit))
 }
 
 fn prometheus(state: &SharedState) -> Router {
-    obs_metrics::router(state.metrics.clone(), selfmetrics::source(state))
+    obs_metrics::router(state.metrics.clone(), selfmetrics::source(state), state.runner.clone())
 }
 
 /// The web UI merged with the three APIs under `/api/datasources/proxy/uid/<uid>`, so the

@@ -64,7 +64,9 @@ impl AppState {
     /// Marks the server as stopping; ingest refuses from now on (Loki push and OTLP included).
     pub fn begin_shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
+        self.traces.close();
         self.logs.close();
+        self.metrics.close();
     }
 
     /// Whether shutdown has begun.

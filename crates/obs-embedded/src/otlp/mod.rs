@@ -8,7 +8,10 @@ pub mod http;
 pub mod retry;
 
 use obs_contract::http::OtlpSignal;
-use obs_contract::{IngestOutcome, Refusal};
+use obs_contract::{IngestOutcome, Refusal, SignalStore};
+use obs_logs::LogStore;
+use obs_metrics::MetricStore;
+use obs_traces::TraceStore;
 use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
@@ -20,28 +23,33 @@ use crate::state::AppState;
 pub trait Routed: OtlpSignal + Send + 'static {
     /// Which signal it is, for the request counters.
     const KIND: Signal;
-    /// Hands the request to its store.
-    fn store(state: &AppState, req: Self) -> Result<IngestOutcome, Refusal>;
+    /// The store that takes it.
+    type Store: SignalStore<Request = Self>;
+    /// That store in the server's state.
+    fn store(state: &AppState) -> &Self::Store;
 }
 
 impl Routed for ExportTraceServiceRequest {
     const KIND: Signal = Signal::Traces;
-    fn store(state: &AppState, req: Self) -> Result<IngestOutcome, Refusal> {
-        state.traces.ingest(req)
+    type Store = TraceStore;
+    fn store(state: &AppState) -> &TraceStore {
+        &state.traces
     }
 }
 
 impl Routed for ExportLogsServiceRequest {
     const KIND: Signal = Signal::Logs;
-    fn store(state: &AppState, req: Self) -> Result<IngestOutcome, Refusal> {
-        state.logs.ingest(req)
+    type Store = LogStore;
+    fn store(state: &AppState) -> &LogStore {
+        &state.logs
     }
 }
 
 impl Routed for ExportMetricsServiceRequest {
     const KIND: Signal = Signal::Metrics;
-    fn store(state: &AppState, req: Self) -> Result<IngestOutcome, Refusal> {
-        state.metrics.ingest(req)
+    type Store = MetricStore;
+    fn store(state: &AppState) -> &MetricStore {
+        &state.metrics
     }
 }
 
@@ -50,7 +58,7 @@ pub fn ingest<S: Routed>(state: &AppState, req: S) -> Result<IngestOutcome, Refu
     if state.is_shutting_down() {
         return Err(Refusal::ShuttingDown);
     }
-    S::store(state, req)
+    SignalStore::ingest(S::store(state), req)
 }
 
 /// The counter outcome of an ingest result.

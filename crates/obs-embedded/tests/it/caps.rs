@@ -78,10 +78,10 @@ fn now_nanos() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
 }
 
-/// A request larger than the whole store is refused with a retryable 503 + Retry-After, counted
-/// as refused, and what was stored stays.
+/// A request larger than the whole store is refused with a non-retryable 413 (no Retry-After,
+/// `RESOURCE_EXHAUSTED` in the body), counted as refused, and what was stored stays.
 #[test]
-fn request_larger_than_the_store_is_503() {
+fn request_larger_than_the_store_is_413() {
     let server = EmbeddedServer::start(&["--max-spans", "10"]).unwrap();
     let url = format!("{}/v1/traces", server.url(ports::OTLP_HTTP));
     let protobuf = [("content-type", "application/x-protobuf")];
@@ -89,10 +89,11 @@ fn request_larger_than_the_store_is_503() {
     assert_eq!(post(&url, &protobuf, &one).status, 200);
     let spans = (1..=11u8).map(|n| span(trace_id(1, n), [n; 8], "too-many")).collect();
     let answer = post(&url, &protobuf, &traces("caps", spans).encode_to_vec());
-    assert_eq!((answer.status, answer.header("retry-after")), (503, Some("1")));
+    assert_eq!((answer.status, answer.header("retry-after")), (413, None));
     let rpc = obs_contract::http::RpcStatus::decode(&answer.body[..]).unwrap();
-    assert_eq!(rpc.code, 14);
-    assert!(rpc.message.starts_with("the traces store is full and cannot take this request"), "{}", rpc.message);
+    assert_eq!(rpc.code, 8);
+    assert!(rpc.message.starts_with("the traces store can never take this request"), "{}", rpc.message);
+    assert!(rpc.message.contains("OBS_MAX_SPANS"), "{}", rpc.message);
     let stores = &status(&server)["stores"]["traces"];
     assert_eq!((stores["items"].as_u64(), stores["refused"].as_u64()), (Some(1), Some(11)), "{stores}");
     assert_eq!(get(&format!("{}/api/traces/{}", server.url(ports::TEMPO), hex(&trace_id(0, 0)))).status, 200);
