@@ -12,6 +12,8 @@ pub mod labels;
 pub mod math;
 pub mod parse;
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 use std::sync::Arc;
