@@ -261,3 +261,17 @@ fn stats_never_take_the_store_lock() {
     let _held = s.inner.write();
     assert_eq!(s.stats().items, 1);
 }
+
+/// Pins a request whose new series alone need more bytes than the byte cap being refused up
+/// front as TooLarge, with what was stored before kept.
+#[test]
+fn request_larger_than_the_byte_cap_is_refused() {
+    let s = MetricStore::new(StoreLimits { max_items: 1000, max_bytes: 2_000, history: Duration::from_secs(3600) });
+    let now = now_ms() / 1000;
+    s.ingest(request("svc", vec![gauge("kept", "", vec![point(&[], now, 1.0)])])).unwrap();
+    let points = (0..20).map(|i| point(&[("i", &i.to_string())], now, 1.0)).collect();
+    let refusal = s.ingest(request("svc", vec![gauge("wide", "", points)])).unwrap_err();
+    let Refusal::TooLarge(message) = &refusal else { panic!("{refusal:?}") };
+    assert!(message.contains("20 new series") && message.contains("byte cap of 2000 bytes"), "{message}");
+    assert_eq!(names(&s), vec!["kept"]);
+}
