@@ -9,6 +9,7 @@ mod read;
 pub mod series;
 #[cfg(test)]
 mod tests;
+mod trim;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
