@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod binary;
+pub mod durations;
 pub mod eval;
 pub mod functions;
 pub mod group;
