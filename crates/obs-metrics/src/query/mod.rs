@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod binary;
+pub mod durations;
 pub mod eval;
 pub mod functions;
 pub mod group;
@@ -11,6 +12,8 @@ pub mod labelfns;
 pub mod labels;
 pub mod math;
 pub mod parse;
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;
 

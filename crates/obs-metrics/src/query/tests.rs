@@ -14,7 +14,7 @@ const T0: i64 = 1_700_000_000;
 
 /// A store with `http_requests_total` for two jobs (a counter rising 1/s for 120 s, with a
 /// reset in job b) and a gauge `temp` for two rooms.
-fn fixture() -> MetricStore {
+pub(super) fn fixture() -> MetricStore {
     let s = MetricStore::new(StoreLimits { max_items: 1000, max_bytes: 0, history: Duration::from_secs(3600) });
     for i in 0..=120i64 {
         let b = if i < 60 { i as f64 } else { (i - 60) as f64 };

@@ -13,6 +13,7 @@ use opentelemetry_proto::tonic::metrics::v1::{
 };
 
 use super::series::Labels;
+use super::trim::Trim;
 use crate::format::go_g;
 use crate::naming::{Shape, label_name, label_value, metric_name};
 
@@ -96,7 +97,7 @@ const NO_RECORDED_VALUE: u32 = 1;
 /// each point (attributes, lengths, histogram bounds, how far ahead of `now_ms`).
 pub fn convert(req: ExportMetricsServiceRequest, now_ms: i64, items: &ItemLimits) -> Converted {
     let mut out = Converted::default();
-    let mut trim = Trim { items, dropped: 0, truncated: 0 };
+    let mut trim = Trim::new(items);
     for rm in req.resource_metrics {
         let attrs = rm.resource.map(|r| r.attributes).unwrap_or_default();
         let mut base = trim.labels(&attrs);
@@ -122,68 +123,12 @@ pub fn convert(req: ExportMetricsServiceRequest, now_ms: i64, items: &ItemLimits
             }
         }
     }
-    trim.report(&mut out);
+    trim.report(&mut out.messages);
     out
 }
 
-/// Applies the per-item limits to attributes and counts what they cut.
-struct Trim<'a> {
-    items: &'a ItemLimits,
-    dropped: u64,
-    truncated: u64,
-}
-
-impl Trim<'_> {
-    /// Labels of one attribute list: at most `max_attributes` of them, keys and values cut to
-    /// `max_key_bytes` and `max_value_bytes`.
-    fn labels(&mut self, attrs: &[KeyValue]) -> BTreeMap<String, String> {
-        let kept = attrs.len().min(self.items.max_attributes);
-        self.dropped += (attrs.len() - kept) as u64;
-        let mut labels = attributes_to_labels(&attrs[..kept]);
-        let (max_key, max_value) = (self.items.max_key_bytes, self.items.max_value_bytes);
-        if labels.iter().any(|(k, v)| k.len() > max_key || v.len() > max_value) {
-            labels = labels
-                .into_iter()
-                .map(|(mut k, mut v)| {
-                    self.truncated += u64::from(cut(&mut k, max_key)) + u64::from(cut(&mut v, max_value));
-                    (k, v)
-                })
-                .collect();
-        }
-        labels
-    }
-
-    fn report(&self, out: &mut Converted) {
-        if self.dropped > 0 {
-            out.messages.push(format!(
-                "{} attributes dropped: at most {} attributes per resource, scope or point are kept",
-                self.dropped, self.items.max_attributes
-            ));
-        }
-        if self.truncated > 0 {
-            out.messages.push(format!(
-                "{} attribute keys or values truncated to {} / {} bytes",
-                self.truncated, self.items.max_key_bytes, self.items.max_value_bytes
-            ));
-        }
-    }
-}
-
-/// Cuts `s` to at most `max` bytes on a character boundary; true when it was longer.
-fn cut(s: &mut String, max: usize) -> bool {
-    if s.len() <= max {
-        return false;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s.truncate(end);
-    true
-}
-
 /// Attribute list to labels; keys that sanitise to the same name join their values with `;`.
-fn attributes_to_labels(attrs: &[KeyValue]) -> BTreeMap<String, String> {
+pub(super) fn attributes_to_labels(attrs: &[KeyValue]) -> BTreeMap<String, String> {
     let mut sorted: Vec<&KeyValue> = attrs.iter().collect();
     sorted.sort_by(|a, b| a.key.cmp(&b.key));
     let mut out: BTreeMap<String, String> = BTreeMap::new();

@@ -9,6 +9,7 @@ mod read;
 pub mod series;
 #[cfg(test)]
 mod tests;
+mod trim;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -107,7 +108,15 @@ impl MetricStore {
 
     /// `Err(TooLarge)` when the request's new series alone are more than the caps hold, so
     /// storing them would evict them again (and everything else) right after answering 200.
+    /// Requests too small to reach a cap even if every point were a new series skip the count.
     fn fits(&self, inner: &Inner, points: &[Point]) -> Result<(), Refusal> {
+        let (max, max_bytes) = (self.limits.max_items, self.limits.max_bytes);
+        let few = max == 0 || points.len() as u64 <= max;
+        let small = max_bytes == 0
+            || points.iter().map(|p| series::empty_bytes(&p.labels) + series::sample_bytes()).sum::<u64>() <= max_bytes;
+        if few && small {
+            return Ok(());
+        }
         let mut new: HashSet<&Labels> = HashSet::new();
         let mut bytes = 0u64;
         for p in points {
@@ -115,7 +124,6 @@ impl MetricStore {
                 bytes += series::empty_bytes(&p.labels) + series::sample_bytes();
             }
         }
-        let max = self.limits.max_items;
         if max > 0 && new.len() as u64 > max {
             return Err(Refusal::TooLarge(format!(
                 "the request brings {} new series, more than the store holds at once ({max} series, set by \
@@ -123,7 +131,6 @@ impl MetricStore {
                 new.len()
             )));
         }
-        let max_bytes = self.limits.max_bytes;
         if max_bytes > 0 && bytes > max_bytes {
             return Err(Refusal::TooLarge(format!(
                 "the request's {} new series need about {bytes} bytes, more than the metric store's byte cap of \

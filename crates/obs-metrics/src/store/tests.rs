@@ -261,3 +261,37 @@ fn stats_never_take_the_store_lock() {
     let _held = s.inner.write();
     assert_eq!(s.stats().items, 1);
 }
+
+/// Pins a request whose new series alone need more bytes than the byte cap being refused up
+/// front as TooLarge, with what was stored before kept.
+#[test]
+fn request_larger_than_the_byte_cap_is_refused() {
+    let s = MetricStore::new(StoreLimits { max_items: 1000, max_bytes: 2_000, history: Duration::from_secs(3600) });
+    let now = now_ms() / 1000;
+    s.ingest(request("svc", vec![gauge("kept", "", vec![point(&[], now, 1.0)])])).unwrap();
+    let points = (0..20).map(|i| point(&[("i", &i.to_string())], now, 1.0)).collect();
+    let refusal = s.ingest(request("svc", vec![gauge("wide", "", points)])).unwrap_err();
+    let Refusal::TooLarge(message) = &refusal else { panic!("{refusal:?}") };
+    assert!(message.contains("20 new series") && message.contains("byte cap of 2000 bytes"), "{message}");
+    assert_eq!(names(&s), vec!["kept"]);
+}
+
+/// Pins the per-point attribute limit: past 128 attributes the rest are dropped and counted
+/// in the partial-success message, and over-long values are cut to the value limit.
+#[test]
+fn attributes_over_the_limits_are_dropped_and_counted() {
+    let s = store(10);
+    let now = now_ms() / 1000;
+    let names: Vec<String> = (0..200).map(|i| format!("a{i:03}")).collect();
+    let long = "x".repeat(70 * 1024);
+    let mut attrs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+    attrs[0].1 = &long;
+    let out = s.ingest(request("svc", vec![gauge("g", "", vec![point(&attrs, now, 1.0)])])).unwrap();
+    assert_eq!((out.accepted, out.rejected), (1, 0));
+    let message = out.message.unwrap_or_default();
+    assert!(message.contains("72 attributes dropped: at most 128 attributes"), "{message}");
+    assert!(message.contains("1 attribute keys or values truncated to 1024 / 65536 bytes"), "{message}");
+    let labels = s.latest(0)[0].labels.clone();
+    assert_eq!(crate::query::label_of(&labels, "a000").len(), 64 * 1024);
+    assert!(crate::query::label_of(&labels, "a127") == "v" && crate::query::label_of(&labels, "a128").is_empty());
+}
