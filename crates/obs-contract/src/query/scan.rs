@@ -3,8 +3,9 @@
 //! than any real query is refused here, in one place, for PromQL, LogQL and TraceQL alike.
 //!
 //! The scan skips quoted strings (`"..."`, `'...'`, `` `...` ``), counts `( [ {` nesting and
-//! counts operator runs (`+ - * / % ^ = ! < > & | ~`). It over-counts (a `=` inside a matcher
-//! is an operator here), which only makes the bound stricter for absurd queries.
+//! counts every operator character (`+ - * / % ^ = ! < > & | ~`) on its own, so a run of unary
+//! signs (`- - -1` or `---1`) counts as deep as the parser nests it. It over-counts (`=~` is
+//! two, a `=` inside a matcher is one), which only makes the bound stricter for absurd queries.
 
 use super::{LimitError, QueryLimits};
 
@@ -13,7 +14,7 @@ use super::{LimitError, QueryLimits};
 pub struct Shape {
     /// Deepest bracket nesting.
     pub depth: usize,
-    /// Operator runs outside strings.
+    /// Operator characters outside strings.
     pub operators: usize,
 }
 
@@ -50,7 +51,7 @@ pub fn check(text: &str, limits: &QueryLimits) -> Result<Shape, LimitError> {
 /// The bracket depth and operator count of `text`, strings skipped.
 pub fn measure(text: &[u8]) -> Shape {
     let mut shape = Shape::default();
-    let (mut depth, mut in_operator, mut i) = (0usize, false, 0usize);
+    let (mut depth, mut i) = (0usize, 0usize);
     while i < text.len() {
         let c = text[i];
         match c {
@@ -64,17 +65,16 @@ pub fn measure(text: &[u8]) -> Shape {
         }
         let operator =
             matches!(c, b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'=' | b'!' | b'<' | b'>' | b'&' | b'|' | b'~');
-        if operator && !in_operator {
+        if operator {
             shape.operators += 1;
         }
-        in_operator = operator;
         i += 1;
     }
     shape
 }
 
 /// The index of the closing quote of the string opening at `start` (or the last byte).
-fn skip_string(text: &[u8], start: usize) -> usize {
+pub fn skip_string(text: &[u8], start: usize) -> usize {
     let quote = text[start];
     let mut i = start + 1;
     while i < text.len() {
@@ -112,6 +112,7 @@ mod tests {
     #[test]
     fn strings_are_skipped() {
         let shape = measure(br#"{a="((((+++", b='x\'(('} |= `((`"#);
-        assert_eq!(shape, Shape { depth: 1, operators: 3 });
+        assert_eq!(shape, Shape { depth: 1, operators: 4 });
+        assert_eq!(measure(b"---1").operators, 3);
     }
 }

@@ -91,16 +91,7 @@ fn word_end(bytes: &[u8], mut i: usize) -> usize {
 
 /// The index just past the string opening at `start` (or the end of the text).
 fn string_end(bytes: &[u8], start: usize) -> usize {
-    let quote = bytes[start];
-    let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if quote != b'`' => i += 2,
-            c if c == quote => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
+    (obs_contract::query::scan::skip_string(bytes, start) + 1).min(bytes.len())
 }
 
 #[cfg(test)]
