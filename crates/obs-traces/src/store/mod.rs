@@ -25,6 +25,8 @@
 
 pub mod admit;
 mod assemble;
+#[cfg(test)]
+mod big_tests;
 mod evict;
 pub mod groups;
 mod ingest;

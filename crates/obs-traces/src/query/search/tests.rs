@@ -118,3 +118,33 @@ fn spanset_details() {
     assert_eq!(hit.spans[0].name.as_deref(), Some("POST /pay"));
     assert_eq!((hit.services[0].spans, hit.services[0].errors), (2, 1));
 }
+
+/// Pins that a search over more spans than one chunk resumes below where it stopped: each of
+/// 10,000 single-span traces is found once, newest first, and tag values come from every chunk.
+#[test]
+fn search_and_tag_values_span_many_chunks() {
+    let store = TraceStore::new(StoreLimits { max_items: 20_000, max_bytes: 1 << 30, history: Default::default() });
+    for batch in 0..10u32 {
+        let spans =
+            (0..1_000).map(|i| span(batch * 1_000 + i + 1, 1, 0, &format!("op-{}", batch * 1_000 + i), 0, vec![]));
+        store.ingest(request("svc", spans.collect())).unwrap();
+    }
+    let req = Request {
+        query: parse("{}").unwrap(),
+        spansets: false,
+        limit: 20_000,
+        spss: 1,
+        start: None,
+        end: None,
+        min_duration: None,
+        max_duration: None,
+    };
+    let out = run(&store, &req, &Budget::unlimited()).unwrap();
+    let mut ids: Vec<[u8; 16]> = out.hits.iter().map(|h| h.trace_id).collect();
+    assert_eq!(ids.len(), 10_000);
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 10_000);
+    let names = super::tags::values(&store, &crate::query::traceql::ast::Attr::Name, 20_000, &Budget::unlimited());
+    assert_eq!(names.map(|n| n.len()), Ok(10_000));
+}
