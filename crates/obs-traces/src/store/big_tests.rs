@@ -47,6 +47,18 @@ fn big_trace_duplicates_through_its_id_set() {
     assert_eq!(spans, Some(4_000));
 }
 
+/// Pins that the id set a trace gets at 32 spans holds every one of them, the one that made
+/// it big included: resending the whole trace stores nothing.
+#[test]
+fn id_set_holds_the_span_that_made_the_trace_big() {
+    let store = TraceStore::new(limits(1_000, 1 << 30));
+    for i in 0..40 {
+        store.ingest(trace_one(i, i + 1)).unwrap();
+    }
+    store.ingest(trace_one(0, 40)).unwrap();
+    assert_eq!((store.stats().items, store.stats().ingested), (40, 40));
+}
+
 /// Pins trace by id over 2,000 resources: one entry per resource, in first-seen order, each
 /// with its own spans (grouped by hash, not by scanning the groups seen so far).
 #[test]
