@@ -148,3 +148,29 @@ fn search_and_tag_values_span_many_chunks() {
     let names = super::tags::values(&store, &crate::query::traceql::ast::Attr::Name, 20_000, &Budget::unlimited());
     assert_eq!(names.map(|n| n.len()), Ok(10_000));
 }
+
+/// Pins a trace bigger than one chunk, evaluated a chunk at a time: `&&` holds when both
+/// filters match some span and reports the spans of both, and fails when one matches none.
+#[test]
+fn big_trace_evaluated_in_chunks() {
+    let store = TraceStore::new(StoreLimits { max_items: 20_000, max_bytes: 1 << 30, history: Default::default() });
+    let spans =
+        (0..10_000u32).map(|i| span(7, i + 1, 0, "op", 0, vec![kv("param", Value::IntValue(i64::from(i % 10)))]));
+    store.ingest(request("svc", spans.collect())).unwrap();
+    let matched = |q: &str| {
+        let req = Request {
+            query: parse(q).unwrap(),
+            spansets: true,
+            limit: 20,
+            spss: 3,
+            start: None,
+            end: None,
+            min_duration: None,
+            max_duration: None,
+        };
+        run(&store, &req, &Budget::unlimited()).unwrap().hits.iter().map(|h| h.matched).collect::<Vec<_>>()
+    };
+    assert_eq!(matched("{ span.param = 1 } && { span.param = 2 }"), vec![2_000]);
+    assert_eq!(matched("{ span.param = 1 } && { span.param = 99 }"), Vec::<usize>::new());
+    assert_eq!(matched("{ span.param = 1 } || { span.param = 99 }"), vec![1_000]);
+}
