@@ -4,6 +4,7 @@
 //! tests). Run: `cargo bench -p obs-traces --bench hostile`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a failed unwrap is a failed run
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use obs_contract::StoreLimits;
@@ -94,11 +95,34 @@ fn main() {
             min_duration: None,
             max_duration: None,
         };
-        let (out, took) = timed(|| run(&store, &req, &Budget::unlimited()).unwrap());
-        let matched = out.hits.first().map_or(0, |h| h.matched);
+        let done = AtomicBool::new(false);
+        let (matched, took, slowest) = std::thread::scope(|scope| {
+            let ingest = scope.spawn(|| slowest_ingest_while(&store, &done));
+            let (out, took) = timed(|| run(&store, &req, &Budget::unlimited()).unwrap());
+            done.store(true, Ordering::Relaxed);
+            (out.hits.iter().find(|h| h.trace_id == [0x42; 16]).map_or(0, |h| h.matched), took, ingest.join().unwrap())
+        });
         println!(
-            "traceql: 200 filters joined by {name} over the big trace: {matched} spans matched in {:.2} s",
+            "traceql: 200 filters joined by {name} over the big trace: {matched} spans matched in {:.2} s; \
+             slowest one-span ingest meanwhile {slowest:?}",
             took.as_secs_f64()
         );
     }
+}
+
+/// The slowest of back-to-back one-span ingests (into another trace) until `done`.
+fn slowest_ingest_while(store: &TraceStore, done: &AtomicBool) -> Duration {
+    let mut slowest = Duration::ZERO;
+    let mut i = 0u64;
+    while !done.load(Ordering::Relaxed) {
+        let mut one = batch(0, 1);
+        one.resource_spans.truncate(1);
+        let span = &mut one.resource_spans[0].scope_spans[0].spans[0];
+        span.trace_id = vec![0x43; 16];
+        span.span_id = (i | (1 << 63)).to_be_bytes().to_vec();
+        i += 1;
+        let ((), took) = timed(|| drop(store.ingest(one).unwrap()));
+        slowest = slowest.max(took);
+    }
+    slowest
 }

@@ -32,7 +32,7 @@ pub fn trace_matches(
 }
 
 /// [`trace_matches`] for a trace too big for one hold of the lock: its spans `seqs` are
-/// visited [`CHUNK`] at a time, the lock taken per chunk (spans evicted meanwhile are skipped).
+/// visited a chunk at a time (see [`spans_per_hold`]), the lock taken per chunk (spans evicted meanwhile are skipped).
 pub fn big_trace_matches(
     store: &TraceStore,
     set: &mut BSet,
@@ -40,7 +40,8 @@ pub fn big_trace_matches(
     budget: &Budget,
 ) -> Result<Option<Vec<u32>>, LimitError> {
     let mut found = vec![false; filters(set).len()];
-    for chunk in seqs.chunks(CHUNK) {
+    let per_hold = spans_per_hold(found.len());
+    for chunk in seqs.chunks(per_hold) {
         budget.check()?;
         let all = store.read(|inner| {
             set.resolve(inner);
@@ -52,7 +53,7 @@ pub fn big_trace_matches(
     }
     let Some(counted) = counted(set, &found) else { return Ok(None) };
     let mut matched = Vec::new();
-    for chunk in seqs.chunks(CHUNK) {
+    for chunk in seqs.chunks(per_hold) {
         budget.check()?;
         store.read(|inner| {
             set.resolve(inner);
@@ -60,6 +61,12 @@ pub fn big_trace_matches(
         })?;
     }
     Ok((!matched.is_empty()).then_some(matched))
+}
+
+/// Spans evaluated per hold of the lock: [`CHUNK`] for a query of a few filters, fewer for
+/// one of many, so one hold costs about the same (16 × [`CHUNK`] filter evaluations).
+pub fn spans_per_hold(filters: usize) -> usize {
+    (CHUNK * 16 / filters.max(1)).clamp(64, CHUNK)
 }
 
 /// First pass: marks in `found` each filter some span of `seqs` matches; `Ok(true)` once all are.

@@ -2,7 +2,7 @@
 //! matching traces with their matched spans (TraceQL spansets) and per-service counts.
 //!
 //! The walk goes in chunks: each chunk takes the store's read lock, visits at most [`CHUNK`]
-//! candidate spans below a cursor and lets the lock go, so ingest, health and other queries
+//! candidate spans (fewer for a query of many filters) below a cursor and lets the lock go, so ingest, health and other queries
 //! keep going while a long search runs; the budget is checked between and within chunks.
 
 pub mod bind;
@@ -138,11 +138,12 @@ impl Walk {
         set.resolve(inner);
         let leaves = filters(set);
         let walk = candidates::newest_first(candidates::for_set(set, inner), inner, self.below);
+        let per_hold = matching::spans_per_hold(leaves.len());
         for (visited, (seq, rec, record)) in walk.enumerate() {
             if self.out.hits.len() >= req.limit {
                 return Ok(false);
             }
-            if visited == CHUNK {
+            if visited == per_hold {
                 return Ok(true);
             }
             self.below = seq;
