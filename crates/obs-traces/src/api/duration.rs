@@ -2,9 +2,13 @@
 
 use obs_contract::time::{compound_duration_ns, go_unit_ns};
 
+use crate::error::Error;
+
 /// Nanoseconds of a Go duration string.
-pub fn parse(text: &str) -> Result<u64, String> {
-    let bad = || format!("invalid duration {text:?}: use a number with a unit, such as 100ms, 1.5s or 1m30s");
+pub fn parse(text: &str) -> Result<u64, Error> {
+    let bad = || {
+        Error::BadRequest(format!("invalid duration {text:?}: use a number with a unit, such as 100ms, 1.5s or 1m30s"))
+    };
     let rest = text.trim();
     if rest.is_empty() {
         return Err(bad());
@@ -29,7 +33,7 @@ mod tests {
         assert_eq!(parse("1m30s"), Ok(90_000_000_000));
         assert_eq!(parse("250us"), Ok(250_000));
         assert_eq!(parse("0"), Ok(0));
-        assert!(parse("100").unwrap_err().contains("invalid duration"));
+        assert!(parse("100").unwrap_err().to_string().contains("invalid duration"));
         assert!(parse("5 parsecs").is_err());
     }
 }

@@ -74,9 +74,7 @@ fn query_text(params: &Params, limits: &QueryLimits) -> Result<QueryText, Error>
 /// Decodes and checks the parameters of one search.
 pub fn decode(params: &Params, limits: &QueryLimits) -> Result<SearchSpec, Error> {
     let query = query_text(params, limits)?;
-    let dur = |name: &str| {
-        params.get(name).filter(|v| !v.is_empty()).map(duration::parse).transpose().map_err(Error::BadRequest)
-    };
+    let dur = |name: &str| params.get(name).filter(|v| !v.is_empty()).map(duration::parse).transpose();
     let (min_duration, max_duration) = (dur("minDuration")?, dur("maxDuration")?);
     if let (Some(min), Some(max)) = (min_duration, max_duration)
         && max < min

@@ -45,7 +45,7 @@ struct V2 {
 
 /// The trace with the id in the path, assembled in the query runner.
 async fn fetch(app: &App, id: &str) -> Result<Option<TracesData>, Error> {
-    let id = traceid::parse(id).map_err(Error::BadRequest)?;
+    let id = traceid::parse(id)?;
     let store = app.store.clone();
     Ok(app.runner.run(move |budget| assemble(&store, &id, budget)).await??)
 }

@@ -218,9 +218,10 @@ impl Inner {
         };
         seg.spans.push(rec);
         self.traces.post(trace, seq, &rec);
-        self.index_trace(trace);
         self.groups.post(group, seq);
         self.span_bytes += SPAN_FIXED + u64::from(blob_len) + 4 * postings;
         self.next_seq += 1;
+        // After the span is live: the set is built from the stored spans, this one included.
+        self.index_trace(trace);
     }
 }

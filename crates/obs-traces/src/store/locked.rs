@@ -127,3 +127,31 @@ impl SignalStore for TraceStore {
         TraceStore::close(self);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testdata::{request, span};
+
+    /// Pins that stats never take the store lock: they answer while a writer holds it (a
+    /// regression would deadlock here, as health did behind a long query).
+    #[test]
+    fn stats_answer_while_the_lock_is_held() {
+        let limits = StoreLimits { max_items: 10, max_bytes: 1 << 20, history: std::time::Duration::from_secs(60) };
+        let store = TraceStore::new(limits);
+        store.ingest(request("svc", vec![span(1, 1, 0, "op", 0, vec![])])).ok();
+        let _writer = store.inner.write();
+        assert_eq!(store.stats().items, 1);
+    }
+
+    /// Pins that a closed store refuses ingest as shutting down and counts the spans refused.
+    #[test]
+    fn closed_store_refuses() {
+        let limits = StoreLimits { max_items: 10, max_bytes: 1 << 20, history: std::time::Duration::from_secs(60) };
+        let store = TraceStore::new(limits);
+        SignalStore::close(&store);
+        let refused = SignalStore::ingest(&store, request("svc", vec![span(1, 1, 0, "op", 0, vec![])]));
+        assert_eq!(refused, Err(Refusal::ShuttingDown));
+        assert_eq!(store.stats().refused, 1);
+    }
+}

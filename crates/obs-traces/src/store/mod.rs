@@ -25,6 +25,8 @@
 
 pub mod admit;
 mod assemble;
+#[cfg(test)]
+mod big_tests;
 mod evict;
 pub mod groups;
 mod ingest;
@@ -159,11 +161,6 @@ impl Inner {
         Some((seg, seg.spans.get((idx % SEGMENT) as usize)?))
     }
 
-    /// Sequence numbers of the stored spans, newest first.
-    pub fn seqs_newest_first(&self) -> impl Iterator<Item = u32> + use<> {
-        (self.live_from..self.next_seq).rev()
-    }
-
     /// Number of stored spans.
     pub fn items(&self) -> u64 {
         u64::from(self.next_seq - self.live_from)
@@ -179,10 +176,5 @@ impl Inner {
     /// Sequence numbers of the stored spans below `below`, newest first.
     pub fn seqs_below(&self, below: u32) -> impl Iterator<Item = u32> + use<> {
         (self.live_from..below.min(self.next_seq)).rev()
-    }
-
-    /// One past the newest sequence number.
-    pub fn next_seq(&self) -> u32 {
-        self.next_seq
     }
 }

@@ -6,4 +6,5 @@ mod api_errors;
 mod caps;
 mod fixtures;
 mod hardening;
+mod props;
 mod support;

@@ -2,7 +2,7 @@
 //! matching traces with their matched spans (TraceQL spansets) and per-service counts.
 //!
 //! The walk goes in chunks: each chunk takes the store's read lock, visits at most [`CHUNK`]
-//! candidate spans below a cursor and lets the lock go, so ingest, health and other queries
+//! candidate spans (fewer for a query of many filters) below a cursor and lets the lock go, so ingest, health and other queries
 //! keep going while a long search runs; the budget is checked between and within chunks.
 
 pub mod bind;
@@ -107,10 +107,13 @@ pub struct Outcome {
 /// Runs a search in chunks under `budget`; fails on an invalid regular expression or a limit.
 pub fn run(store: &TraceStore, req: &Request, budget: &Budget) -> Result<Outcome, Error> {
     let mut set = bind(&req.query)?;
-    let mut walk = Walk { seen: FxSet::default(), below: u32::MAX, out: Outcome::default() };
+    let mut walk = Walk { seen: FxSet::default(), below: u32::MAX, out: Outcome::default(), big: None };
     loop {
         budget.check()?;
         let more = store.read(|inner| walk.chunk(&mut set, inner, req, budget))?;
+        if let Some(id) = walk.big.take() {
+            walk.big_trace(store, &mut set, id, req, budget)?;
+        }
         if !more || walk.out.hits.len() >= req.limit {
             break;
         }
@@ -120,11 +123,13 @@ pub fn run(store: &TraceStore, req: &Request, budget: &Budget) -> Result<Outcome
 }
 
 /// A search between chunks: the traces already evaluated (by id: slots are reused after
-/// eviction), where to resume, and the answer so far.
+/// eviction), where to resume, the answer so far, and a trace too big to evaluate inside
+/// the chunk that found it.
 struct Walk {
     seen: FxSet<[u8; 16]>,
     below: u32,
     out: Outcome,
+    big: Option<[u8; 16]>,
 }
 
 impl Walk {
@@ -133,11 +138,12 @@ impl Walk {
         set.resolve(inner);
         let leaves = filters(set);
         let walk = candidates::newest_first(candidates::for_set(set, inner), inner, self.below);
+        let per_hold = matching::spans_per_hold(leaves.len());
         for (visited, (seq, rec, record)) in walk.enumerate() {
             if self.out.hits.len() >= req.limit {
                 return Ok(false);
             }
-            if visited == CHUNK {
+            if visited == per_hold {
                 return Ok(true);
             }
             self.below = seq;
@@ -153,12 +159,46 @@ impl Walk {
                 continue;
             }
             self.out.inspected_traces += 1;
+            if trace.spans.len() > CHUNK {
+                self.big = Some(trace.id);
+                return Ok(true);
+            }
             if let Some(matched) = matching::trace_matches(set, &leaves, inner, trace, budget)? {
                 budget.charge(1 + matched.len().min(req.spss) as u64)?;
                 self.out.hits.push(hit::hit(inner, trace, &matched, set, req));
             }
         }
         Ok(false)
+    }
+}
+
+impl Walk {
+    /// Evaluates a trace of more than [`CHUNK`] spans a chunk at a time (the lock let go in
+    /// between), then builds its hit under one more hold of the lock.
+    fn big_trace(
+        &mut self,
+        store: &TraceStore,
+        set: &mut BSet,
+        id: [u8; 16],
+        req: &Request,
+        budget: &Budget,
+    ) -> Result<(), Error> {
+        let seqs = store.read(|inner| Some(inner.traces.get(inner.traces.find(&id)?)?.spans.as_slice().to_vec()));
+        let Some(seqs) = seqs else { return Ok(()) };
+        budget.charge(seqs.len() as u64)?;
+        let matched = matching::big_trace_matches(store, set, &seqs, budget)?;
+        budget.release(seqs.len() as u64);
+        let Some(matched) = matched else { return Ok(()) };
+        let hit = store.read(|inner| {
+            set.resolve(inner);
+            let trace = inner.traces.get(inner.traces.find(&id)?)?;
+            Some(hit::hit(inner, trace, &matched, set, req))
+        });
+        if let Some(hit) = hit {
+            budget.charge(1 + matched.len().min(req.spss) as u64)?;
+            self.out.hits.push(hit);
+        }
+        Ok(())
     }
 }
 

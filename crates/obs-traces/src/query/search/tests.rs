@@ -118,3 +118,59 @@ fn spanset_details() {
     assert_eq!(hit.spans[0].name.as_deref(), Some("POST /pay"));
     assert_eq!((hit.services[0].spans, hit.services[0].errors), (2, 1));
 }
+
+/// Pins that a search over more spans than one chunk resumes below where it stopped: each of
+/// 10,000 single-span traces is found once, newest first, and tag values come from every chunk.
+#[test]
+fn search_and_tag_values_span_many_chunks() {
+    let store = TraceStore::new(StoreLimits { max_items: 20_000, max_bytes: 1 << 30, history: Default::default() });
+    for batch in 0..10u32 {
+        let spans =
+            (0..1_000).map(|i| span(batch * 1_000 + i + 1, 1, 0, &format!("op-{}", batch * 1_000 + i), 0, vec![]));
+        store.ingest(request("svc", spans.collect())).unwrap();
+    }
+    let req = Request {
+        query: parse("{}").unwrap(),
+        spansets: false,
+        limit: 20_000,
+        spss: 1,
+        start: None,
+        end: None,
+        min_duration: None,
+        max_duration: None,
+    };
+    let out = run(&store, &req, &Budget::unlimited()).unwrap();
+    let mut ids: Vec<[u8; 16]> = out.hits.iter().map(|h| h.trace_id).collect();
+    assert_eq!(ids.len(), 10_000);
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 10_000);
+    let names = super::tags::values(&store, &crate::query::traceql::ast::Attr::Name, 20_000, &Budget::unlimited());
+    assert_eq!(names.map(|n| n.len()), Ok(10_000));
+}
+
+/// Pins a trace bigger than one chunk, evaluated a chunk at a time: `&&` holds when both
+/// filters match some span and reports the spans of both, and fails when one matches none.
+#[test]
+fn big_trace_evaluated_in_chunks() {
+    let store = TraceStore::new(StoreLimits { max_items: 20_000, max_bytes: 1 << 30, history: Default::default() });
+    let spans =
+        (0..10_000u32).map(|i| span(7, i + 1, 0, "op", 0, vec![kv("param", Value::IntValue(i64::from(i % 10)))]));
+    store.ingest(request("svc", spans.collect())).unwrap();
+    let matched = |q: &str| {
+        let req = Request {
+            query: parse(q).unwrap(),
+            spansets: true,
+            limit: 20,
+            spss: 3,
+            start: None,
+            end: None,
+            min_duration: None,
+            max_duration: None,
+        };
+        run(&store, &req, &Budget::unlimited()).unwrap().hits.iter().map(|h| h.matched).collect::<Vec<_>>()
+    };
+    assert_eq!(matched("{ span.param = 1 } && { span.param = 2 }"), vec![2_000]);
+    assert_eq!(matched("{ span.param = 1 } && { span.param = 99 }"), Vec::<usize>::new());
+    assert_eq!(matched("{ span.param = 1 } || { span.param = 99 }"), vec![1_000]);
+}
