@@ -281,4 +281,6 @@ fn is_comparison(tok: &Tok) -> bool {
 mod filter;
 mod metric;
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
