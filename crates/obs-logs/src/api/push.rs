@@ -85,7 +85,7 @@ fn decode(headers: &HeaderMap, body: Bytes, limit: usize) -> Result<Vec<PushedSt
     match essence.as_str() {
         "application/json" => decode_json(&inflate(headers, body, limit)?),
         "application/x-protobuf" | "application/protobuf" => {
-            let streams = push_proto::decode(&body, limit).map_err(|e| render::bad_request(&e))?;
+            let streams = push_proto::decode(&body, limit)?;
             streams
                 .into_iter()
                 .map(|(labels, entries)| {
