@@ -131,7 +131,7 @@ fn log_range(
 
 fn metric_range(store: &LogStore, expr: &MetricExpr, grid: Grid, out: Out, budget: &Budget) -> Result<Response, Error> {
     let value = eval_metric(store, expr, &grid, budget)?;
-    let (result, returned) = render::matrix(&value, &grid.steps());
+    let (result, returned) = render::matrix(value, grid.steps());
     Ok(out.answer("matrix", result, out.summary(returned, 0)))
 }
 
