@@ -59,8 +59,44 @@ pub fn otlp_batch<'r>(req: &'r ExportLogsServiceRequest, now: i64, limits: &Item
     batch
 }
 
+/// Why one record was rejected; the text follows `entry for stream '{...}' ` in Loki's message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// Older than Loki accepts (`reject_old_samples_max_age`).
+    #[error("has timestamp too old: {ts} ns, oldest acceptable timestamp is: {oldest} ns")]
+    TooOld {
+        /// The entry's timestamp.
+        ts: i64,
+        /// The oldest accepted.
+        oldest: i64,
+    },
+    /// Further ahead than the creation grace period.
+    #[error(
+        "has timestamp too new: {ts} ns, newest acceptable timestamp is: {newest} ns (the server's clock plus the \
+         creation grace period of {grace_secs}s); check the sender's clock"
+    )]
+    TooNew {
+        /// The entry's timestamp.
+        ts: i64,
+        /// The newest accepted.
+        newest: i64,
+        /// The grace period, seconds.
+        grace_secs: u64,
+    },
+    /// A trace or span id of the wrong length.
+    #[error("has an invalid {what} id: {len} bytes, expected {expected}")]
+    BadId {
+        /// `trace` or `span`.
+        what: &'static str,
+        /// Its length.
+        len: usize,
+        /// The length it must have.
+        expected: usize,
+    },
+}
+
 /// Maps one OTLP record.
-fn entry<'r>(record: &'r LogRecord, now: i64, limits: &ItemLimits) -> Result<NewEntry<'r>, String> {
+fn entry<'r>(record: &'r LogRecord, now: i64, limits: &ItemLimits) -> Result<NewEntry<'r>, Rejection> {
     let time = i64::try_from(record.time_unix_nano).unwrap_or(i64::MAX);
     let observed = i64::try_from(record.observed_time_unix_nano).unwrap_or(i64::MAX);
     let ts = if time != 0 {
@@ -109,29 +145,24 @@ fn entry<'r>(record: &'r LogRecord, now: i64, limits: &ItemLimits) -> Result<New
 /// Rejects entries older than Loki accepts, or further ahead of `now` than the creation
 /// grace period (Loki's `creation_grace_period`); the text follows the stream's name in
 /// Loki's message.
-pub fn check_time(ts: i64, now: i64, limits: &ItemLimits) -> Result<(), String> {
+pub fn check_time(ts: i64, now: i64, limits: &ItemLimits) -> Result<(), Rejection> {
     let oldest = now.saturating_sub(MAX_AGE_NS);
     if ts < oldest {
-        return Err(format!("has timestamp too old: {ts} ns, oldest acceptable timestamp is: {oldest} ns"));
+        return Err(Rejection::TooOld { ts, oldest });
     }
     let grace = i64::try_from(limits.creation_grace.as_nanos()).unwrap_or(i64::MAX);
     let newest = now.saturating_add(grace);
     if ts > newest {
-        return Err(format!(
-            "has timestamp too new: {ts} ns, newest acceptable timestamp is: {newest} ns (the server's clock plus the \
-             creation grace period of {}s); check the sender's clock",
-            limits.creation_grace.as_secs()
-        ));
+        return Err(Rejection::TooNew { ts, newest, grace_secs: limits.creation_grace.as_secs() });
     }
     Ok(())
 }
 
 /// A trace or span id: empty or all zero means none; any other length is invalid.
-fn id_bytes<const N: usize>(bytes: &[u8], what: &str) -> Result<Option<[u8; N]>, String> {
+fn id_bytes<const N: usize>(bytes: &[u8], what: &'static str) -> Result<Option<[u8; N]>, Rejection> {
     if bytes.is_empty() || bytes.iter().all(|&b| b == 0) {
         return Ok(None);
     }
-    let id: [u8; N] =
-        bytes.try_into().map_err(|_| format!("has an invalid {what} id: {} bytes, expected {N}", bytes.len()))?;
+    let id: [u8; N] = bytes.try_into().map_err(|_| Rejection::BadId { what, len: bytes.len(), expected: N })?;
     Ok(Some(id))
 }

@@ -33,8 +33,8 @@ pub(super) struct Request {
 }
 
 pub(super) fn request(headers: &HeaderMap, raw: Option<&str>, body: &[u8]) -> Result<Request, Error> {
-    let params = Params::new(raw, headers, body).map_err(|e| render::bad_request(&e))?;
-    let (start, end) = params.range(now_ns(), DEFAULT_SINCE).map_err(|e| render::bad_request(&e))?;
+    let params = Params::new(raw, headers, body)?;
+    let (start, end) = params.range(now_ns(), DEFAULT_SINCE)?;
     Ok(Request { params, start, end })
 }
 

@@ -85,7 +85,7 @@ fn decode(headers: &HeaderMap, body: Bytes, limit: usize) -> Result<Vec<PushedSt
     match essence.as_str() {
         "application/json" => decode_json(&inflate(headers, body, limit)?),
         "application/x-protobuf" | "application/protobuf" => {
-            let streams = push_proto::decode(&body, limit).map_err(|e| render::bad_request(&e))?;
+            let streams = push_proto::decode(&body, limit)?;
             streams
                 .into_iter()
                 .map(|(labels, entries)| {
@@ -232,4 +232,66 @@ fn new_entry(labels: &[(String, String)], e: Entry, limits: &ItemLimits) -> NewE
 fn id_field<const N: usize>(metadata: &[(String, String)], name: &str) -> Option<[u8; N]> {
     let (_, value) = metadata.iter().find(|(k, _)| k == name)?;
     hex::decode(value.to_ascii_lowercase()).ok()?.try_into().ok()
+}
+
+#[cfg(test)]
+mod props {
+    //! Property tests for the push decoders: arbitrary bytes as JSON, as snappy, and as valid
+    //! snappy around arbitrary protobuf get a bounded answer (streams or a 4xx error), never a
+    //! panic. 256 cases by default; `PROPTEST_CASES` sets another count.
+
+    use axum::http::{HeaderMap, HeaderValue};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn config() -> ProptestConfig {
+        let default = ProptestConfig::default();
+        if std::env::var_os("PROPTEST_CASES").is_some() { default } else { ProptestConfig { cases: 256, ..default } }
+    }
+
+    fn headers(content_type: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        headers
+    }
+
+    /// A decode error is a client error naming the problem; streams stay under the size limit.
+    fn bounded(answer: Result<Vec<PushedStream>, Error>, limit: usize) -> Result<(), TestCaseError> {
+        match answer {
+            Ok(streams) => {
+                let bytes: usize = streams.iter().flat_map(|(_, e)| e).map(|e| e.line.len()).sum();
+                prop_assert!(bytes <= limit);
+            }
+            Err(err) => prop_assert!(err.status().is_client_error() && !err.to_string().is_empty(), "{err}"),
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// Arbitrary bytes sent as a JSON push.
+        #[test]
+        fn json_push_bytes(body in prop::collection::vec(any::<u8>(), 0..2_000)) {
+            bounded(decode(&headers("application/json"), Bytes::from(body), 1 << 20), 1 << 20)?;
+        }
+
+        /// JSON-looking pushes with arbitrary values.
+        #[test]
+        fn json_push_shapes(ts in "\\PC{0,25}", line in "\\PC{0,50}", key in "\\PC{0,10}") {
+            let body = serde_json::json!({"streams": [{"stream": {key.clone(): "v"}, "values": [[ts, line, {key: "m"}]]}]});
+            bounded(decode(&headers("application/json"), Bytes::from(body.to_string()), 1 << 20), 1 << 20)?;
+        }
+
+        /// Arbitrary bytes sent as a snappy protobuf push, and valid snappy around arbitrary bytes.
+        #[test]
+        fn protobuf_push_bytes(raw in prop::collection::vec(any::<u8>(), 0..2_000)) {
+            let headers = headers("application/x-protobuf");
+            bounded(decode(&headers, Bytes::from(raw.clone()), 1 << 20), 1 << 20)?;
+            let framed = snap::raw::Encoder::new().compress_vec(&raw).unwrap_or_default();
+            bounded(decode(&headers, Bytes::from(framed.clone()), 1 << 20), 1 << 20)?;
+            bounded(decode(&headers, Bytes::from(framed), 16), 16)?;
+        }
+    }
 }

@@ -3,6 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use obs_contract::query::{QueryLimits, scan};
+use obs_stack::env::OBS_MAX_REQUEST_BYTES;
+
+use crate::Error;
 use crate::query::ast::{MatchOp, Query};
 
 /// `logproto.PushRequest`: streams of entries.
@@ -67,14 +71,19 @@ pub type Entry = (i64, String, Vec<(String, String)>);
 pub type Stream = (BTreeMap<String, String>, Vec<Entry>);
 
 /// Decompresses (at most `limit` bytes) and decodes a push body into (labels, entries) pairs.
-pub fn decode(body: &[u8], limit: usize) -> Result<Vec<Stream>, String> {
-    let size = snap::raw::decompress_len(body).map_err(|e| format!("invalid snappy push body: {e}"))?;
+pub fn decode(body: &[u8], limit: usize) -> Result<Vec<Stream>, Error> {
+    let bad = |msg: String| Error::BadRequest(msg);
+    let size = snap::raw::decompress_len(body).map_err(|e| bad(format!("invalid snappy push body: {e}")))?;
     if size > limit {
-        return Err(format!("push body is larger than {limit} bytes after decompression; send smaller batches"));
+        return Err(Error::PayloadTooLarge(format!(
+            "push body is larger than {limit} bytes after decompression; send smaller batches or raise the server's \
+             limit ({OBS_MAX_REQUEST_BYTES})"
+        )));
     }
-    let raw = snap::raw::Decoder::new().decompress_vec(body).map_err(|e| format!("invalid snappy push body: {e}"))?;
+    let raw =
+        snap::raw::Decoder::new().decompress_vec(body).map_err(|e| bad(format!("invalid snappy push body: {e}")))?;
     let request = <PushRequest as prost::Message>::decode(raw.as_slice())
-        .map_err(|e| format!("invalid protobuf push body (logproto.PushRequest): {e}"))?;
+        .map_err(|e| bad(format!("invalid protobuf push body (logproto.PushRequest): {e}")))?;
     request
         .streams
         .into_iter()
@@ -92,9 +101,10 @@ pub fn decode(body: &[u8], limit: usize) -> Result<Vec<Stream>, String> {
         .collect()
 }
 
-/// `{a="b", c="d"}` into a label map.
-fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let invalid = |why: String| format!("invalid stream labels {text:?}: {why}");
+/// `{a="b", c="d"}` into a label map, bounded like a query before the parser sees it.
+fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, Error> {
+    let invalid = |why: String| Error::BadRequest(format!("invalid stream labels {text:?}: {why}"));
+    scan::check(text, &QueryLimits::default()).map_err(|e| invalid(e.to_string()))?;
     match crate::query::parse(text) {
         Ok(Query::Log(log)) if log.stages.is_empty() && log.matchers.iter().all(|m| m.op == MatchOp::Eq) => {
             Ok(log.matchers.into_iter().map(|m| (m.name, m.value)).collect())
@@ -128,6 +138,6 @@ mod tests {
         let entry = (2_000_000_005, "hello".to_owned(), vec![("trace_id".to_owned(), "ab".to_owned())]);
         assert_eq!(decoded, vec![(labels, vec![entry])]);
         assert!(decode(b"not snappy", 1 << 20).is_err());
-        assert!(decode(&body, 3).is_err_and(|e| e.contains("larger than 3 bytes")));
+        assert!(decode(&body, 3).is_err_and(|e| e.to_string().contains("larger than 3 bytes")));
     }
 }

@@ -31,11 +31,10 @@ pub async fn query_range(State(api): State<Api>, headers: HeaderMap, RawQuery(ra
     let started = Instant::now();
     let categorize = categorize(&headers);
     let answer = async {
-        let params = Params::new(raw.as_deref(), &headers, &body).map_err(|e| render::bad_request(&e))?;
+        let params = Params::new(raw.as_deref(), &headers, &body)?;
         let text = query_text(&api, &params)?;
-        let (start, end) = params.range(now_ns(), DEFAULT_SINCE).map_err(bad)?;
-        let range =
-            RangeParams { start, end, limit: params.limit().map_err(bad)?, forward: params.forward().map_err(bad)? };
+        let (start, end) = params.range(now_ns(), DEFAULT_SINCE)?;
+        let range = RangeParams { start, end, limit: params.limit()?, forward: params.forward()? };
         let step = params.step(start, end);
         let max_depth = api.max_depth();
         api.run(move |store, budget| {
@@ -43,9 +42,7 @@ pub async fn query_range(State(api): State<Api>, headers: HeaderMap, RawQuery(ra
             let out = Out { categorize, started };
             match query {
                 Query::Log(log) => log_range(store, &log, range, out, budget),
-                Query::Metric(expr) => {
-                    metric_range(store, &expr, Grid { start, end, step: step.map_err(bad)? }, out, budget)
-                }
+                Query::Metric(expr) => metric_range(store, &expr, Grid { start, end, step: step? }, out, budget),
             }
         })
         .await
@@ -58,11 +55,11 @@ pub async fn query(State(api): State<Api>, headers: HeaderMap, RawQuery(raw): Ra
     let started = Instant::now();
     let categorize = categorize(&headers);
     let answer = async {
-        let params = Params::new(raw.as_deref(), &headers, &body).map_err(|e| render::bad_request(&e))?;
+        let params = Params::new(raw.as_deref(), &headers, &body)?;
         let text = query_text(&api, &params)?;
-        let t = params.time("time", now_ns()).map_err(bad)?;
-        params.limit().map_err(bad)?;
-        params.forward().map_err(bad)?;
+        let t = params.time("time", now_ns())?;
+        params.limit()?;
+        params.forward()?;
         let max_depth = api.max_depth();
         api.run(move |store, budget| {
             let Query::Metric(expr) = query::parse_with(&text, max_depth)? else {
@@ -76,10 +73,6 @@ pub async fn query(State(api): State<Api>, headers: HeaderMap, RawQuery(raw): Ra
         .await
     };
     answer.await.unwrap_or_else(IntoResponse::into_response)
-}
-
-fn bad(e: String) -> Error {
-    render::bad_request(&e)
 }
 
 fn categorize(headers: &HeaderMap) -> bool {
@@ -138,7 +131,7 @@ fn log_range(
 
 fn metric_range(store: &LogStore, expr: &MetricExpr, grid: Grid, out: Out, budget: &Budget) -> Result<Response, Error> {
     let value = eval_metric(store, expr, &grid, budget)?;
-    let (result, returned) = render::matrix(&value, &grid.steps());
+    let (result, returned) = render::matrix(value, grid.steps());
     Ok(out.answer("matrix", result, out.summary(returned, 0)))
 }
 

@@ -180,27 +180,59 @@ fn labels_json(labels: &[(String, String)]) -> BTreeMap<&str, &str> {
     labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
-/// A metric result for `query_range`: a matrix (a scalar becomes one unlabelled series).
-pub fn matrix(value: &Value, steps: &[i64]) -> (serde_json::Value, u64) {
-    let series: Vec<Series> = match value {
-        Value::Vector(v) => v.clone(),
-        Value::Scalar(s) => vec![Series { labels: Vec::new(), points: s.iter().map(|v| Some(*v)).collect() }],
+/// A metric result for `query_range`: a matrix (a scalar becomes one unlabelled series),
+/// serialized straight from the series into the answer, with no JSON tree in between.
+pub struct Matrix {
+    series: Vec<Series>,
+    steps: Vec<i64>,
+}
+
+/// The matrix of a value over `steps`, and how many samples it holds.
+pub fn matrix(value: Value, steps: Vec<i64>) -> (Matrix, u64) {
+    let series = match value {
+        Value::Vector(v) => v,
+        Value::Scalar(s) => vec![Series { labels: Vec::new(), points: s.into_iter().map(Some).collect() }],
     };
-    let mut count = 0u64;
-    let result: Vec<serde_json::Value> = series
-        .iter()
-        .map(|s| {
-            let values: Vec<serde_json::Value> = s
-                .points
-                .iter()
-                .zip(steps)
-                .filter_map(|(p, t)| p.map(|v| serde_json::json!([seconds(*t), sample(v)])))
-                .collect();
-            count += values.len() as u64;
-            serde_json::json!({ "metric": labels_json(&s.labels), "values": values })
-        })
-        .collect();
-    (serde_json::Value::Array(result), count)
+    let count = series.iter().flat_map(|s| &s.points).filter(|p| p.is_some()).count() as u64;
+    (Matrix { series, steps }, count)
+}
+
+impl Serialize for Matrix {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.series.len()))?;
+        for s in &self.series {
+            let values = Points { points: &s.points, steps: &self.steps };
+            seq.serialize_element(&SeriesOut { metric: labels_json(&s.labels), values })?;
+        }
+        seq.end()
+    }
+}
+
+/// One series of a matrix.
+#[derive(Serialize)]
+struct SeriesOut<'a> {
+    metric: BTreeMap<&'a str, &'a str>,
+    values: Points<'a>,
+}
+
+/// A series' samples as `[[seconds, "value"], ...]`, steps without a sample left out.
+struct Points<'a> {
+    points: &'a [Option<f64>],
+    steps: &'a [i64],
+}
+
+impl Serialize for Points<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        for (p, t) in self.points.iter().zip(self.steps) {
+            if let Some(v) = p {
+                seq.serialize_element(&(seconds(*t), sample(*v)))?;
+            }
+        }
+        seq.end()
+    }
 }
 
 /// A metric result for `query`: a vector or a scalar.

@@ -45,11 +45,10 @@ pub async fn volume_range(
 async fn volume_answer(api: &Api, headers: HeaderMap, raw: Option<String>, body: Bytes, ranged: bool) -> Response {
     let started = Instant::now();
     answer(api, move |store, _, limits| {
-        let bad = |e: String| render::bad_request(&e);
-        let params = Params::new(raw.as_deref(), &headers, &body).map_err(bad)?;
+        let params = Params::new(raw.as_deref(), &headers, &body)?;
         let query = volume_query(&params, limits)?;
-        let (start, end) = params.range(now_ns(), DEFAULT_SINCE).map_err(bad)?;
-        let buckets = if ranged { buckets(start, end, params.step(start, end).map_err(bad)?) } else { Vec::new() };
+        let (start, end) = params.range(now_ns(), DEFAULT_SINCE)?;
+        let buckets = if ranged { buckets(start, end, params.step(start, end)?) } else { Vec::new() };
         let buckets = if buckets.is_empty() { vec![Bucket { from: start, to: end }] } else { buckets };
         let per_bucket = store.with_inner(|inner| volumes(inner, &query, &buckets));
         let ends: Vec<i64> = buckets.iter().map(|b| if b.to == end { end } else { b.to + 1 - MS }).collect();

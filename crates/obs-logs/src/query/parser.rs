@@ -19,8 +19,17 @@ pub fn parse(src: &str) -> Result<Query, QueryError> {
 
 /// Parses a query, refusing one nested deeper than `max_depth` (brackets, nested calls, a
 /// chain of signs or of `^`): the parser recurses once per level. Callers check the text with
-/// `obs_contract::query::scan::check` first; this is the second guard.
+/// `obs_contract::query::scan::check` first; this is the second guard. A panic inside the
+/// parser becomes a parse error (a 400), not a dead request.
 pub fn parse_with(src: &str, max_depth: usize) -> Result<Query, QueryError> {
+    std::panic::catch_unwind(|| parse_bounded(src, max_depth)).unwrap_or_else(|_| {
+        Err(ParseError::whole("the query could not be parsed (the parser failed on it); simplify it and report it")
+            .into())
+    })
+}
+
+/// [`parse_with`] without the panic guard.
+fn parse_bounded(src: &str, max_depth: usize) -> Result<Query, QueryError> {
     let toks = tokenize(src)?;
     let mut p = Parser { toks, pos: 0, depth: 0, max_depth };
     let query = if p.peek() == &Tok::LBrace {
@@ -280,5 +289,7 @@ fn is_comparison(tok: &Tok) -> bool {
 
 mod filter;
 mod metric;
+#[cfg(test)]
+mod props;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 
 use obs_contract::IngestOutcome;
 
+use super::intern::STRING_BYTES;
 use super::segment::FIXED_RECORD_BYTES;
 use super::write::NewEntry;
 
@@ -36,8 +37,11 @@ pub struct BatchGroup<'a> {
     pub entries: Vec<NewEntry<'a>>,
 }
 
-/// Bytes a pair costs at most beyond its text: two varints or symbols.
-const PAIR_OVERHEAD: u64 = 10;
+/// Bytes a pair costs at most beyond its text: both strings newly interned, their varints.
+const PAIR_OVERHEAD: u64 = 2 * STRING_BYTES + 16;
+/// Bytes a record costs at most beyond its text and pairs: header, observed time, ids,
+/// severity text symbol (newly interned), flags and counts.
+const RECORD_OVERHEAD: u64 = 64 + STRING_BYTES;
 
 impl Batch<'_> {
     /// Counts a rejected record, keeping the first reason.
@@ -51,8 +55,9 @@ impl Batch<'_> {
         self.groups().map(|g| g.entries.len() as u64).sum()
     }
 
-    /// An upper bound of the bytes the batch adds to the store: records as encoded with every
-    /// value inline, plus its streams and metadata sets as if all were new.
+    /// An upper bound of the bytes the batch adds to the store: records as encoded, with every
+    /// key and value interned anew, plus its streams and metadata sets as if all were new. A
+    /// batch under the cap by this bound never evicts its own records.
     pub fn max_bytes(&self) -> u64 {
         let pairs = |pairs: &[(String, String)]| -> u64 {
             pairs.iter().map(|(k, v)| (k.len() + v.len()) as u64 + PAIR_OVERHEAD).sum()
@@ -77,6 +82,6 @@ impl NewEntry<'_> {
     /// An upper bound of the record's encoded size.
     pub fn max_bytes(&self) -> u64 {
         let attrs: u64 = self.attrs.iter().map(|(k, v)| (k.len() + v.len()) as u64 + PAIR_OVERHEAD).sum();
-        FIXED_RECORD_BYTES + 64 + self.line.len() as u64 + self.severity_text.len() as u64 + attrs
+        FIXED_RECORD_BYTES + RECORD_OVERHEAD + self.line.len() as u64 + self.severity_text.len() as u64 + attrs
     }
 }

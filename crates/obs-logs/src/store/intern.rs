@@ -12,7 +12,7 @@ pub type Sym = u32;
 
 /// Bytes one interned string costs beyond its text: the shared allocation's header, the map
 /// entry, the slot, its count and generation.
-const STRING_BYTES: u64 = 64;
+pub const STRING_BYTES: u64 = 64;
 
 /// Strings stored once, looked up both ways, freed with their last reference.
 #[derive(Debug, Default)]

@@ -21,8 +21,9 @@ pub use write::{NewEntry, trace_prefix};
 /// Distinct values per metadata key that are interned; beyond it values are stored inline.
 const VALUES_INTERNED_PER_KEY: u32 = 4096;
 
-/// Bytes a stream costs beyond its labels (its slot, its map entry, the label vectors).
-pub const STREAM_BYTES: u64 = 128;
+/// Bytes a stream costs beyond its labels (its slot, its map entry, the label vectors, the
+/// allocator's share): measured, 1 M one-record streams took 319 MB of RSS.
+pub const STREAM_BYTES: u64 = 224;
 /// Bytes a shared metadata set costs beyond its pairs.
 pub const CONTEXT_BYTES: u64 = 96;
 /// Bytes one (name, value) symbol pair costs, held twice (the set and the map key).

@@ -196,3 +196,50 @@ fn streams_and_contexts_are_freed_with_their_last_record() {
     empty.enforce_caps();
     assert_eq!((empty.stats().items, empty.stats().bytes), (0, 0), "nothing is left counted");
 }
+
+mod bound {
+    //! The batch size bound is an upper bound: a batch the store accepts never evicts its own
+    //! records (64 cases, each a whole store; `PROPTEST_CASES` sets another count).
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn config() -> ProptestConfig {
+        let default = ProptestConfig::default();
+        if std::env::var_os("PROPTEST_CASES").is_some() { default } else { ProptestConfig { cases: 64, ..default } }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// With the byte cap set to the batch's bound, every record is stored and none evicted.
+        #[test]
+        fn accepted_batch_is_never_evicted(
+            records in prop::collection::vec(
+                ("[a-z ]{0,40}", "[A-Z]{0,8}", prop::collection::vec(("[a-z._]{1,12}", "[a-z0-9]{0,70}"), 0..6)),
+                1..20,
+            ),
+            service in "[a-z-]{1,20}",
+        ) {
+            let records: Vec<LogRecord> = records
+                .into_iter()
+                .enumerate()
+                .map(|(n, (body, severity, attrs))| {
+                    let mut one = record(n as i64, None);
+                    one.body = Some(AnyValue { value: Some(Value::StringValue(body)) });
+                    one.severity_text = severity;
+                    one.attributes = attrs.iter().map(|(k, v)| kv(k, v)).collect();
+                    one
+                })
+                .collect();
+            let req = request(&service, records);
+            let batch = otlp_batch(&req, NOW, &ItemLimits::default());
+            let store = LogStore::new(StoreLimits { max_items: u64::MAX, max_bytes: batch.max_bytes(), history: Duration::from_secs(60) });
+            let outcome = store.commit(&batch);
+            let stats = store.stats();
+            prop_assert_eq!(outcome.map(|o| o.accepted), Ok(batch.records()));
+            prop_assert_eq!((stats.items, stats.evicted), (batch.records(), 0));
+        }
+    }
+}

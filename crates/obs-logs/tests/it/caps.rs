@@ -49,8 +49,8 @@ fn byte_cap_evicts_oldest() {
     let limits = StoreLimits { max_items: 1_000_000, max_bytes: 2_000, history: Duration::from_secs(60) };
     let server = Server::with_limits(limits);
     let base = now_ns() - 1_000_000;
-    for batch in 0..20 {
-        assert_eq!(push(&server, 10, base + batch * 10), 204);
+    for batch in 0..40 {
+        assert_eq!(push(&server, 5, base + batch * 5), 204);
     }
     let stats = server.store.stats();
     assert!(stats.bytes <= 2_000, "{stats:?}");

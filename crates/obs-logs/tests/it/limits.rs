@@ -160,3 +160,19 @@ fn flattened_kvlist_is_bounded() {
     assert!(stream.keys().all(|k| k.len() <= 1_024), "every key is cut to 1 KiB");
     assert!(stream.len() <= 128 + 4, "{} labels", stream.len());
 }
+
+/// `| json` and `| logfmt` over lines with 3,000 fields (under the 64 KiB line limit) extract every field (through a hash
+/// index, so the cost is linear in the fields).
+#[test]
+fn parsers_take_lines_with_many_fields() {
+    let server = Server::start();
+    let json_line = serde_json::Value::Object((0..3_000).map(|i| (format!("f{i}"), json!(i.to_string()))).collect());
+    let logfmt_line: Vec<String> = (0..3_000).map(|i| format!("g{i}={i}")).collect();
+    assert_eq!(push_lines(&server, &[json_line.to_string(), logfmt_line.join(" ")]).0, 204);
+    for q in [r#"{job="t"} | json | f2999="2999" | f0="0""#, r#"{job="t"} | logfmt | g2999="2999" | g0="0""#] {
+        let body = server.json(&format!("/loki/api/v1/query_range?query={}", enc(q)), &[]);
+        let result = body["data"]["result"].as_array().cloned().unwrap_or_default();
+        assert_eq!(result.len(), 1, "{q}");
+        assert!(result[0]["stream"].as_object().is_some_and(|s| s.len() > 3_000), "{q}");
+    }
+}
