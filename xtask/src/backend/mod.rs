@@ -2,9 +2,11 @@
 //! child. This module picks one (`--backend auto|docker|embedded`) and knows where each keeps
 //! its files; `docker` and `embedded` hold the commands, `state` the embedded pid and state files.
 
+pub mod build_note;
 pub mod docker;
 pub mod embedded;
 pub mod exec;
+pub mod running;
 pub mod state;
 
 use std::path::PathBuf;

@@ -3,6 +3,8 @@
 mod check;
 mod docker;
 mod embedded_e2e;
+mod first_run;
+mod hints;
 mod probe;
 mod runtime_env;
 mod smoke;
