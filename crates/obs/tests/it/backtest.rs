@@ -60,21 +60,38 @@ fn backtest_exports_over_http() {
     exports_to_embedded("http/protobuf", ports::OTLP_HTTP, "backtest_e2e_http");
 }
 
-/// OTEL_TRACES_EXPORTER=console prints spans, log records and metrics on stdout with no backend.
+/// The console exporter (all three signals) prints readable lines on stderr, live: a lake span's
+/// line comes before the later trade decisions, not in a dump at shutdown; stdout keeps only the
+/// program's own output.
 #[test]
-fn console_exporter_prints_everything() {
-    let run = backtest(&["--lake", "memory://"], &[("OTEL_TRACES_EXPORTER", "console")], Duration::from_secs(60));
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    for expected in ["lake.get", "trade decision", "peak_trade_backtest_trades", "lake.operation.duration"] {
-        assert!(run.stdout.contains(expected), "{expected} missing from console output");
+fn console_exporter_prints_live_lines_on_stderr() {
+    let env =
+        [("OTEL_TRACES_EXPORTER", "console"), ("OTEL_LOGS_EXPORTER", "console"), ("OTEL_METRICS_EXPORTER", "console")];
+    let run = backtest(&["--json", "--lake", "memory://"], &env, Duration::from_secs(60));
+    let (trace_id, _, _) = summary(&run);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    let position = |needle: &str| lines.iter().position(|l| l.contains(needle));
+    let lake_get = position("[obs] span lake.get ").unwrap_or_else(|| panic!("no lake.get span line: {}", run.stderr));
+    let decision = position("trade decision").unwrap_or_else(|| panic!("no decision line: {}", run.stderr));
+    assert!(lake_get < decision, "span lines are printed as spans end: {}", run.stderr);
+    assert!(lines[lake_get].contains(&format!("trace={trace_id}")), "{}", lines[lake_get]);
+    assert!(lines[lake_get].contains("lake.url=memory://"), "{}", lines[lake_get]);
+    for expected in ["[obs] metric peak_trade_backtest_trades{side=buy} = ", "[obs] metric lake.operation.duration{"] {
+        assert!(run.stderr.contains(expected), "{expected} missing from {}", run.stderr);
     }
 }
 
-/// OTEL_SDK_DISABLED=true: the program runs normally and records nothing.
+/// OTEL_SDK_DISABLED=true: nothing is recorded, but the program's own events stay visible on
+/// stderr through the console layer, which follows RUST_LOG.
 #[test]
-fn disabled_sdk_records_nothing() {
+fn disabled_sdk_keeps_the_apps_logs() {
     let run = backtest(&["--json", "--lake", "memory://"], &[("OTEL_SDK_DISABLED", "true")], Duration::from_secs(60));
     let (trace_id, bars, _) = summary(&run);
     assert_eq!((trace_id.as_str(), bars), ("none", 120));
-    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    assert!(run.stderr.contains(" INFO ") && run.stderr.contains("trade decision"), "{}", run.stderr);
+    let quiet = [("OTEL_SDK_DISABLED", "true"), ("RUST_LOG", "warn")];
+    let run = backtest(&["--json", "--lake", "memory://"], &quiet, Duration::from_secs(60));
+    assert_eq!(summary(&run).1, 120);
+    assert_eq!(run.stderr, "", "RUST_LOG=warn hides the info events");
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backtest;
+mod global;
 mod in_process;
 mod refusing;
 
