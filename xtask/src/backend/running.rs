@@ -34,13 +34,7 @@ impl Target {
     /// A note when the environment asks for other ports than the running stack listens on.
     pub fn override_note(&self) -> Option<String> {
         let state = self.running.as_ref()?;
-        let asked = super::endpoints().ok()?;
-        let moved: Vec<String> = asked
-            .ports
-            .iter()
-            .filter(|(port, number)| std::env::var_os(port.env).is_some() && self.endpoints.port(*port) != *number)
-            .map(|(port, number)| format!("{}={number} (it listens on {})", port.env, self.endpoints.port(*port)))
-            .collect();
+        let moved = moved_ports(&self.endpoints);
         (!moved.is_empty()).then(|| {
             format!(
                 "note: using the ports of the running obs-embedded (pid {}) from {}, not {}",
@@ -68,4 +62,15 @@ impl Target {
             ),
         }
     }
+}
+
+/// `VAR=asked (it listens on N)` for each port variable set to another port than `listening` uses.
+pub fn moved_ports(listening: &Endpoints) -> Vec<String> {
+    let Ok(asked) = super::endpoints() else { return Vec::new() };
+    asked
+        .ports
+        .iter()
+        .filter(|(port, number)| std::env::var_os(port.env).is_some() && listening.port(*port) != *number)
+        .map(|(port, number)| format!("{}={number} (it listens on {})", port.env, listening.port(*port)))
+        .collect()
 }

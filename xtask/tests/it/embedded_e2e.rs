@@ -84,6 +84,20 @@ fn up_status_logs_down_twice() -> Result<()> {
     assert_eq!(table["services"][0]["service"], "obs-embedded UI");
     assert_eq!(pid_of(&env)?, pid, "a second obs-up must not start another server");
 
+    // L6: asking a running stack for other ports says they are ignored and how to move it.
+    let moved = env.port("OBS_TEMPO_PORT") + 1;
+    let again = env.command(&["obs-up", "--backend", "embedded"]).env("OBS_TEMPO_PORT", moved.to_string()).output()?;
+    let again = String::from_utf8_lossy(&again.stderr).into_owned();
+    assert_eq!(
+        shown(&env, pid, again.lines().nth(2).unwrap_or_default()),
+        format!(
+            "note: it keeps the ports it started with, so OBS_TEMPO_PORT={moved} (it listens on {}) is \
+             ignored; run `cargo xtask obs-down` first to move it",
+            env.port("OBS_TEMPO_PORT")
+        ),
+        "{again}"
+    );
+
     let status = env.run(&["obs-status", "--json"])?;
     assert_eq!(status.code, 0, "{status:?}");
     let status: Value = serde_json::from_str(status.stdout.trim())?;

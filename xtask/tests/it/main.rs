@@ -5,6 +5,7 @@ mod docker;
 mod embedded_e2e;
 mod first_run;
 mod hints;
+mod mistakes;
 mod probe;
 mod runtime_env;
 mod smoke;
