@@ -97,6 +97,26 @@ impl std::error::Error for ExportFailure {}
 
 /// Keeps telemetry running; flush and shut down with [`ObsGuard::shutdown`] or by dropping it.
 /// Bind it for the whole of `main` (`let _guard = ...`): `let _ = ...` drops it at once.
+///
+/// It is `#[must_use]`: a bare `obs::init_otel(..)?;` is a warning (here denied, so it fails):
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// fn main() -> anyhow::Result<()> {
+///     obs::init_otel(obs::ObsConfig::builder().service_name("forgotten"))?;
+///     Ok(())
+/// }
+/// ```
+///
+/// while keeping it compiles under the same lint:
+///
+/// ```no_run
+/// #![deny(unused_must_use)]
+/// fn main() -> anyhow::Result<()> {
+///     let _guard = obs::init_otel(obs::ObsConfig::builder().service_name("kept"))?;
+///     Ok(())
+/// }
+/// ```
 #[derive(Debug)]
 #[must_use = "dropping the guard shuts telemetry down at once; keep it alive: `let _guard = ...`"]
 pub struct ObsGuard {

@@ -128,11 +128,15 @@ impl ObsConfig {
         let (resource_attributes, bad_entry) = resource_attributes(self, get(OTEL_RESOURCE_ATTRIBUTES).as_deref());
         problems.or(bad_entry, (), "the other entries");
         let service_name = self.service_name(&get, &resource_attributes, &mut problems);
-        let protocol = problems.or(
-            values::protocol(get(OTEL_EXPORTER_OTLP_PROTOCOL).as_deref()),
-            Protocol::HttpProtobuf,
-            "http/protobuf",
-        );
+        // Read only when some signal's exporter comes from the environment.
+        let protocol = match self.exporter {
+            Some(_) => Protocol::HttpProtobuf,
+            None => problems.or(
+                values::protocol(get(OTEL_EXPORTER_OTLP_PROTOCOL).as_deref()),
+                Protocol::HttpProtobuf,
+                "http/protobuf",
+            ),
+        };
         let stack = match obs_stack::Endpoints::from_lookup(&lookup) {
             Ok(stack) => stack,
             Err(err) => problems.or(Err(anyhow::Error::msg(err)), default_stack(), "the default ports"),

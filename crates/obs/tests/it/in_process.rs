@@ -14,6 +14,7 @@ fn config(protocol: Protocol, endpoint: &str) -> ObsConfig {
         .exporter(Exporter::Otlp(protocol))
         .endpoint(endpoint)
         .export_timeout(Duration::from_millis(800))
+        .console_logs(false)
         .build()
 }
 
