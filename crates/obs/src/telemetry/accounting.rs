@@ -81,9 +81,10 @@ impl SignalStats {
     }
 }
 
-/// Collapses the repeated segments of nested error messages
-/// ("tcp connect error: tcp connect error: Connection refused" loses its echo).
+/// Collapses the repeated segments of nested error messages ("tcp connect error: tcp connect
+/// error: Connection refused" loses its echo) and the SDK's generic "Operation failed" prefix.
 fn tidy(message: &str) -> String {
+    let message = message.strip_prefix("Operation failed: ").unwrap_or(message);
     let mut parts: Vec<&str> = Vec::new();
     for part in message.split(": ") {
         if parts.last() != Some(&part) {
@@ -190,5 +191,22 @@ impl<E: PushMetricExporter> PushMetricExporter for Accounted<E> {
 
     fn temporality(&self) -> Temporality {
         self.inner.temporality()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Echoed segments and the SDK's generic prefix go; the cause stays.
+    #[test]
+    fn tidy_keeps_the_cause_once() {
+        let raw = "Operation failed: TonicTracesClient export failed with gRPC code: Unavailable: transport error: \
+                   tcp connect error: tcp connect error: Connection refused (os error 111)";
+        assert_eq!(
+            tidy(raw),
+            "TonicTracesClient export failed with gRPC code: Unavailable: transport error: tcp connect error: \
+             Connection refused (os error 111)"
+        );
     }
 }
