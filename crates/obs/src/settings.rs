@@ -125,7 +125,8 @@ impl ObsConfig {
         let strict =
             self.strict.unwrap_or_else(|| get(OBS_STRICT_CONFIG).is_some_and(|v| v.eq_ignore_ascii_case("true")));
         let mut problems = Problems::default();
-        let (resource_attributes, bad_entry) = resource_attributes(self, get(OTEL_RESOURCE_ATTRIBUTES).as_deref());
+        let (resource_attributes, bad_entry) =
+            values::with_config_attributes(&self.resource_attributes, get(OTEL_RESOURCE_ATTRIBUTES).as_deref());
         problems.or(bad_entry, (), "the other entries");
         let service_name = self.service_name(&get, &resource_attributes, &mut problems);
         // Read only when some signal's exporter comes from the environment.
@@ -139,40 +140,36 @@ impl ObsConfig {
         };
         let stack = match obs_stack::Endpoints::from_lookup(&lookup) {
             Ok(stack) => stack,
-            Err(err) => problems.or(Err(anyhow::Error::msg(err)), default_stack(), "the default ports"),
+            Err(err) => problems.or(Err(anyhow::Error::msg(err)), values::default_stack(), "the default ports"),
         };
         let mut exporters = self.exporters(&get, protocol, &mut problems);
         let endpoints = self.endpoints(&mut exporters, protocol, &get, &stack, &mut problems);
-        let export_timeout = match self.export_timeout {
-            Some(t) => t,
-            None => problems
-                .or(values::millis(OTEL_EXPORTER_OTLP_TIMEOUT, get(OTEL_EXPORTER_OTLP_TIMEOUT)), None, "10000 (10 s)")
-                .unwrap_or(Duration::from_secs(10)),
+        let export_timeout = problems.setting(
+            self.export_timeout,
+            || values::millis(OTEL_EXPORTER_OTLP_TIMEOUT, get(OTEL_EXPORTER_OTLP_TIMEOUT)),
+            Duration::from_secs(10),
+            "10000 (10 s)",
+        );
+        let metric_interval = problems.setting(
+            self.metric_interval,
+            || values::millis(OTEL_METRIC_EXPORT_INTERVAL, get(OTEL_METRIC_EXPORT_INTERVAL)),
+            Duration::from_secs(60),
+            "60000 (60 s)",
+        );
+        let sampler = problems.setting(
+            self.sampler,
+            || parse_sampler(get(OTEL_TRACES_SAMPLER).as_deref(), get(OTEL_TRACES_SAMPLER_ARG).as_deref()).map(Some),
+            SamplerChoice::ParentBased(crate::config::ParentRoot::AlwaysOn),
+            "parentbased_always_on",
+        );
+        let mut queue = |set: Option<usize>, var: &str| {
+            let parsed = || values::count(var, get(var));
+            problems.setting(set.map(|n| n.max(1)), parsed, DEFAULT_QUEUE_SIZE, &DEFAULT_QUEUE_SIZE.to_string())
         };
-        let metric_interval = match self.metric_interval {
-            Some(t) => t,
-            None => problems
-                .or(values::millis(OTEL_METRIC_EXPORT_INTERVAL, get(OTEL_METRIC_EXPORT_INTERVAL)), None, "60000 (60 s)")
-                .unwrap_or(Duration::from_secs(60)),
-        };
-        let sampler = match self.sampler {
-            Some(s) => s,
-            None => problems.or(
-                parse_sampler(get(OTEL_TRACES_SAMPLER).as_deref(), get(OTEL_TRACES_SAMPLER_ARG).as_deref()),
-                SamplerChoice::ParentBased(crate::config::ParentRoot::AlwaysOn),
-                "parentbased_always_on",
-            ),
-        };
-        let queue = |set: Option<usize>, var: &str, problems: &mut Problems| match set {
-            Some(n) => n.max(1),
-            None => problems
-                .or(values::count(var, get(var)), None, &DEFAULT_QUEUE_SIZE.to_string())
-                .unwrap_or(DEFAULT_QUEUE_SIZE),
-        };
-        let span_queue_size = queue(self.span_queue_size, OTEL_BSP_MAX_QUEUE_SIZE, &mut problems);
-        let log_queue_size = queue(self.log_queue_size, OTEL_BLRP_MAX_QUEUE_SIZE, &mut problems);
+        let span_queue_size = queue(self.span_queue_size, OTEL_BSP_MAX_QUEUE_SIZE);
+        let log_queue_size = queue(self.log_queue_size, OTEL_BLRP_MAX_QUEUE_SIZE);
         let level = self.level.unwrap_or(tracing::Level::INFO);
-        let console_filter = console_filter(get(RUST_LOG), level, &mut problems);
+        let console_filter = values::console_filter(get(RUST_LOG), level, &mut problems);
         Ok(ResolvedConfig {
             service_name,
             service_version: self.service_version.clone(),
@@ -273,38 +270,6 @@ impl ObsConfig {
             }
         }
         urls.into_iter().filter_map(|(signal, url)| Some((signal, url?))).collect()
-    }
-}
-
-fn default_stack() -> obs_stack::Endpoints {
-    obs_stack::Endpoints {
-        bind: obs_stack::DEFAULT_BIND.to_string(),
-        ports: obs_stack::PORTS.iter().map(|p| (*p, p.default)).collect(),
-    }
-}
-
-/// `OTEL_RESOURCE_ATTRIBUTES` with the config's attributes winning.
-fn resource_attributes(config: &ObsConfig, env: Option<&str>) -> (Vec<(String, String)>, Result<()>) {
-    let (mut attrs, bad) = values::resource_attributes(env);
-    for (key, value) in &config.resource_attributes {
-        attrs.retain(|(k, _)| k != key);
-        attrs.push((key.clone(), value.clone()));
-    }
-    (attrs, bad)
-}
-
-/// `RUST_LOG` when it parses as an `EnvFilter`, else the bridged level.
-fn console_filter(rust_log: Option<String>, level: tracing::Level, problems: &mut Problems) -> String {
-    let fallback = level.as_str().to_ascii_lowercase();
-    match rust_log {
-        None => fallback,
-        Some(raw) => match tracing_subscriber::EnvFilter::try_new(&raw) {
-            Ok(_) => raw,
-            Err(err) => {
-                let shown = fallback.clone();
-                problems.or(Err(anyhow::anyhow!("{RUST_LOG}={raw:?} is not a valid filter ({err})")), fallback, &shown)
-            }
-        },
     }
 }
 

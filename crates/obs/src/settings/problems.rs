@@ -22,6 +22,25 @@ impl Problems {
         }
     }
 
+    /// The code's value, else the variable's (`parsed`), else `default`; an invalid variable is
+    /// recorded with `shown` (the default as the user writes it).
+    pub(crate) fn setting<T>(
+        &mut self,
+        code: Option<T>,
+        parsed: impl FnOnce() -> Result<Option<T>>,
+        default: T,
+        shown: &str,
+    ) -> T {
+        match code {
+            Some(value) => value,
+            None => match parsed() {
+                Ok(Some(value)) => value,
+                Ok(None) => default,
+                Err(err) => self.or(Err(err), default, shown),
+            },
+        }
+    }
+
     /// Records a warning that has no fallback value (a likely mistake, such as a port mismatch).
     pub(crate) fn warn(&mut self, message: String) {
         if !self.found.contains(&message) {

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::{Exporter, Protocol};
 use crate::env::*;
+use crate::settings::problems::Problems;
 
 /// One `OTEL_{TRACES,LOGS,METRICS}_EXPORTER` value (`protocol` is the OTLP protocol in force).
 pub(crate) fn exporter(var: &str, value: &str, protocol: Protocol) -> Result<Exporter> {
@@ -98,4 +99,40 @@ fn percent_decode(raw: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The local stack's default ports (when its own variables are invalid).
+pub(crate) fn default_stack() -> obs_stack::Endpoints {
+    obs_stack::Endpoints {
+        bind: obs_stack::DEFAULT_BIND.to_string(),
+        ports: obs_stack::PORTS.iter().map(|p| (*p, p.default)).collect(),
+    }
+}
+
+/// `OTEL_RESOURCE_ATTRIBUTES` with the config's attributes winning.
+pub(crate) fn with_config_attributes(
+    config: &[(String, String)],
+    env: Option<&str>,
+) -> (Vec<(String, String)>, Result<()>) {
+    let (mut attrs, bad) = resource_attributes(env);
+    for (key, value) in config {
+        attrs.retain(|(k, _)| k != key);
+        attrs.push((key.clone(), value.clone()));
+    }
+    (attrs, bad)
+}
+
+/// `RUST_LOG` when it parses as an `EnvFilter`, else the bridged level.
+pub(crate) fn console_filter(rust_log: Option<String>, level: tracing::Level, problems: &mut Problems) -> String {
+    let fallback = level.as_str().to_ascii_lowercase();
+    match rust_log {
+        None => fallback,
+        Some(raw) => match tracing_subscriber::EnvFilter::try_new(&raw) {
+            Ok(_) => raw,
+            Err(err) => {
+                let shown = fallback.clone();
+                problems.or(Err(anyhow::anyhow!("{RUST_LOG}={raw:?} is not a valid filter ({err})")), fallback, &shown)
+            }
+        },
+    }
 }
