@@ -25,6 +25,7 @@ fn exports_to_embedded(protocol: &str, port: obs_stack::Port, service: &str) {
     ];
     let run = backtest(&["--json", "--lake", &lake_url], &env, Duration::from_secs(60));
     let (trace_id, bars, trades) = summary(&run);
+    assert!(run.stderr.contains("trade decision"), "the console layer keeps the app's events visible: {}", run.stderr);
     assert_eq!(bars, 120);
     assert!(trades > 0);
     assert!(lake.path().join("bars/BTC-USD.csv").is_file(), "the example seeds the lake");
@@ -48,7 +49,8 @@ fn exports_to_embedded(protocol: &str, port: obs_stack::Port, service: &str) {
     assert!(read.parse::<f64>().unwrap() > 0.0, "{read}");
 }
 
-/// Over gRPC: the trace with lake spans, the decision logs with its trace id, and both counters arrive.
+/// Over gRPC: the trace with lake spans, the decision logs with its trace id, and both counters
+/// arrive, while the decisions also show on stderr (the console layer is on by default).
 #[test]
 fn backtest_exports_over_grpc() {
     exports_to_embedded("grpc", ports::OTLP_GRPC, "backtest_e2e_grpc");

@@ -118,3 +118,21 @@ fn invalid_values_warn_unless_strict() {
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(run.stderr.starts_with("backtest: resolve the telemetry configuration: invalid telemetry configuration (strict mode): OTEL_TRACES_SAMPLER=\"bogus\""), "{}", run.stderr);
 }
+
+/// A collector that accepts connections and never answers: the example still finishes, names
+/// every signal's loss (metrics included), and no background thread prints a panic.
+#[test]
+fn blackholed_collector_reports_every_signal_without_panic() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().map_while(Result::ok).collect();
+        drop(held);
+    });
+    let env = [("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()), ("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")];
+    let run = backtest(&["--lake", "memory://"], &env, Duration::from_secs(30));
+    assert_reports_drops(&run, &format!("{endpoint}/v1/traces"));
+    for signal in ["logs: dropped ", "metrics: dropped "] {
+        assert!(run.stderr.contains(signal), "{signal} missing: {}", run.stderr);
+    }
+}
