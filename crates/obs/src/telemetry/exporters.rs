@@ -48,6 +48,30 @@ fn retry_policy(timeout: Duration) -> RetryPolicy {
     RetryPolicy::recommended().with_max_delay(cap.min(Duration::from_millis(1600)))
 }
 
+/// One signal's exporter over the chosen transport: the three builders differ only in their type.
+macro_rules! otlp_exporter {
+    ($otlp:ident, $exporter:ty, $signal:expr, $what:literal) => {{
+        let _entered = $otlp.runtime.enter();
+        let (timeout, signal) = ($otlp.settings.export_timeout, $signal);
+        let built = match $otlp.protocol {
+            Protocol::Grpc => <$exporter>::builder()
+                .with_tonic()
+                .with_channel(channel($otlp.settings, signal)?)
+                .with_timeout(timeout)
+                .with_retry_policy(retry_policy(timeout))
+                .build(),
+            Protocol::HttpProtobuf => <$exporter>::builder()
+                .with_http()
+                .with_http_client($otlp.noting(signal)?)
+                .with_endpoint($otlp.settings.endpoint(signal))
+                .with_timeout(timeout)
+                .with_retry_policy(retry_policy(timeout))
+                .build(),
+        };
+        Ok($otlp.wrap(built.context(concat!("build the OTLP ", $what, " exporter"))?, signal))
+    }};
+}
+
 impl Otlp<'_> {
     fn wrap<E>(&self, inner: E, signal: Signal) -> Accounted<E> {
         let network = Network { runtime: self.runtime.clone(), cutoff: self.stats.cutoff.clone() };
@@ -60,68 +84,17 @@ impl Otlp<'_> {
 
     /// The span exporter.
     pub(crate) fn spans(&self) -> Result<Accounted<SpanExporter>> {
-        let _entered = self.runtime.enter();
-        let (timeout, signal) = (self.settings.export_timeout, Signal::Traces);
-        let exporter = match self.protocol {
-            Protocol::Grpc => SpanExporter::builder()
-                .with_tonic()
-                .with_channel(channel(self.settings, signal)?)
-                .with_timeout(timeout)
-                .with_retry_policy(retry_policy(timeout))
-                .build(),
-            Protocol::HttpProtobuf => SpanExporter::builder()
-                .with_http()
-                .with_http_client(self.noting(signal)?)
-                .with_endpoint(self.settings.endpoint(signal))
-                .with_timeout(timeout)
-                .with_retry_policy(retry_policy(timeout))
-                .build(),
-        };
-        Ok(self.wrap(exporter.context("build the OTLP span exporter")?, signal))
+        otlp_exporter!(self, SpanExporter, Signal::Traces, "span")
     }
 
     /// The log exporter.
     pub(crate) fn logs(&self) -> Result<Accounted<LogExporter>> {
-        let _entered = self.runtime.enter();
-        let (timeout, signal) = (self.settings.export_timeout, Signal::Logs);
-        let exporter = match self.protocol {
-            Protocol::Grpc => LogExporter::builder()
-                .with_tonic()
-                .with_channel(channel(self.settings, signal)?)
-                .with_timeout(timeout)
-                .with_retry_policy(retry_policy(timeout))
-                .build(),
-            Protocol::HttpProtobuf => LogExporter::builder()
-                .with_http()
-                .with_http_client(self.noting(signal)?)
-                .with_endpoint(self.settings.endpoint(signal))
-                .with_timeout(timeout)
-                .with_retry_policy(retry_policy(timeout))
-                .build(),
-        };
-        Ok(self.wrap(exporter.context("build the OTLP log exporter")?, signal))
+        otlp_exporter!(self, LogExporter, Signal::Logs, "log")
     }
 
     /// The metric exporter.
     pub(crate) fn metrics(&self) -> Result<Accounted<MetricExporter>> {
-        let _entered = self.runtime.enter();
-        let (timeout, signal) = (self.settings.export_timeout, Signal::Metrics);
-        let exporter = match self.protocol {
-            Protocol::Grpc => MetricExporter::builder()
-                .with_tonic()
-                .with_channel(channel(self.settings, signal)?)
-                .with_timeout(timeout)
-                .with_retry_policy(retry_policy(timeout))
-                .build(),
-            Protocol::HttpProtobuf => MetricExporter::builder()
-                .with_http()
-                .with_http_client(self.noting(signal)?)
-                .with_endpoint(self.settings.endpoint(signal))
-                .with_timeout(timeout)
-                .with_retry_policy(retry_policy(timeout))
-                .build(),
-        };
-        Ok(self.wrap(exporter.context("build the OTLP metric exporter")?, signal))
+        otlp_exporter!(self, MetricExporter, Signal::Metrics, "metric")
     }
 }
 

@@ -85,12 +85,7 @@ async fn drop_inside_a_runtime_flushes() {
 /// before its 30 s that way), and each signal, metrics included, reports what it lost.
 #[test]
 fn blackholed_collector_is_cut_at_the_shutdown_deadline() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let held: Vec<_> = listener.incoming().map_while(Result::ok).collect();
-        drop(held);
-    });
+    let endpoint = crate::blackhole();
     let config = ObsConfig::builder()
         .service_name("obs_blackhole")
         .exporter(Exporter::Otlp(Protocol::HttpProtobuf))

@@ -123,12 +123,7 @@ fn invalid_values_warn_unless_strict() {
 /// every signal's loss (metrics included), and no background thread prints a panic.
 #[test]
 fn blackholed_collector_reports_every_signal_without_panic() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let held: Vec<_> = listener.incoming().map_while(Result::ok).collect();
-        drop(held);
-    });
+    let endpoint = crate::blackhole();
     let env = [("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()), ("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")];
     let run = backtest(&["--lake", "memory://"], &env, Duration::from_secs(30));
     assert_reports_drops(&run, &format!("{endpoint}/v1/traces"));
