@@ -97,3 +97,30 @@ fn disabled_sdk_keeps_the_apps_logs() {
     assert_eq!(summary(&run).1, 120);
     assert_eq!(run.stderr, "", "RUST_LOG=warn hides the info events");
 }
+
+/// Each signal follows its own variable at run time: traces over OTLP arrive while logs and
+/// metrics are off, and the signals that are off report nothing lost.
+#[test]
+fn per_signal_exporters_at_run_time() {
+    let server = EmbeddedServer::start(&[]).unwrap();
+    let endpoint = server.url(ports::OTLP_HTTP);
+    let env = [
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+        ("OTEL_SERVICE_NAME", "backtest_traces_only"),
+        ("OTEL_LOGS_EXPORTER", "none"),
+        ("OTEL_METRICS_EXPORTER", "none"),
+    ];
+    let run = backtest(&["--json", "--lake", "memory://"], &env, Duration::from_secs(60));
+    let (trace_id, _, _) = summary(&run);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let trace = trace(&server.endpoints, "backtest_traces_only", &trace_id).unwrap();
+    assert!(trace.contains("\"lake.get\""), "{trace}");
+    let stats: serde_json::Value = ureq::get(format!("{}/obs-embedded/status", server.url(ports::TEMPO)))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    assert_eq!(stats["stores"]["logs"]["ingested"], 0, "{stats}");
+    assert_eq!(stats["stores"]["metrics"]["ingested"], 0, "{stats}");
+}
