@@ -28,7 +28,13 @@ impl Args {
     /// Runs the command.
     pub fn run(self) -> Result<()> {
         match self.backend {
-            Some(Choice::Docker) => self.down_docker(),
+            Some(Choice::Docker) => match docker::daemon_answers(backend::DAEMON_PROBE_TIMEOUT) {
+                Ok(_) => self.down_docker(),
+                Err(why) => {
+                    eprintln!("no compose stack can be running ({why}); nothing to stop");
+                    Ok(())
+                }
+            },
             Some(Choice::Embedded) => self.down_embedded(),
             Some(Choice::Auto) | None => {
                 self.down_embedded()?;

@@ -45,7 +45,8 @@ impl Args {
         }
     }
 
-    fn docker(&self) -> Result<()> {
+    /// The named service, checked against the stack's services (the same names on both backends).
+    fn check_service(&self) -> Result<()> {
         let mut services: Vec<&str> = Vec::new();
         for port in PORTS {
             if !services.contains(&port.compose_service) {
@@ -55,8 +56,13 @@ impl Args {
         if let Some(service) = &self.service
             && !services.contains(&service.as_str())
         {
-            bail!("no compose service named {service:?}; pick one of {}", services.join(", "));
+            bail!("no service named {service:?}; pick one of {}", services.join(", "));
         }
+        Ok(())
+    }
+
+    fn docker(&self) -> Result<()> {
+        self.check_service()?;
         let sh = docker::shell()?;
         docker::require(&sh)?;
         docker::run_visible(
@@ -66,6 +72,7 @@ impl Args {
     }
 
     fn embedded(&self, files: &Files) -> Result<()> {
+        self.check_service()?;
         if self.service.is_some() {
             eprintln!("note: obs-embedded writes one log for all its services; showing all of it");
         }

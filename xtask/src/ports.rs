@@ -50,6 +50,21 @@ pub fn busy_message(endpoints: &Endpoints, busy: &[Busy]) -> String {
     )
 }
 
+/// Two services set to one port can never both listen: the error names every clash and its
+/// variables before anything starts (the server would otherwise blame "whatever holds that port").
+pub fn duplicates(endpoints: &Endpoints) -> Option<String> {
+    let mut clashes = Vec::new();
+    for (i, (port, number)) in endpoints.ports.iter().enumerate() {
+        let same: Vec<&str> =
+            endpoints.ports[i + 1..].iter().filter(|(_, n)| n == number).map(|(p, _)| p.env).collect();
+        if !same.is_empty() && !endpoints.ports[..i].iter().any(|(_, n)| n == number) {
+            clashes.push(format!("  port {number} is set for {} and {}", port.env, same.join(" and ")));
+        }
+    }
+    (!clashes.is_empty())
+        .then(|| format!("two services of the stack share a port:\n{}\ngive each its own port", clashes.join("\n")))
+}
+
 /// The process listening on TCP `port`, if `/proc` shows one this user can see.
 pub fn holder(port: u16) -> Option<(u32, String)> {
     let inodes: Vec<u64> = ["/proc/net/tcp", "/proc/net/tcp6"]

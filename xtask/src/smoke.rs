@@ -10,14 +10,15 @@ use serde::{Deserialize, Serialize};
 use xshell::cmd;
 
 use crate::backend::exec::{Ran, run_bounded};
-use crate::backend::{self, Kind, SMOKE_SENDER_BIN, docker};
+use crate::backend::running::Target;
+use crate::backend::{Kind, SMOKE_SENDER_BIN, build_note, docker, target_dir};
 use crate::verify::{self, Sent};
 use crate::{probe, report};
 
 /// How often each signal is looked for.
 const INTERVAL: Duration = Duration::from_millis(100);
-/// How long `cargo run -p smoke-sender` may take (it may have to compile first).
-const CARGO_RUN_LIMIT: Duration = Duration::from_secs(600);
+/// Extra time smoke-sender gets beyond `--timeout` (process start, the flush budget).
+const SENDER_SLACK: Duration = Duration::from_secs(30);
 
 /// OTLP transport smoke-sender uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -25,7 +26,8 @@ const CARGO_RUN_LIMIT: Duration = Duration::from_secs(600);
 pub enum Protocol {
     /// OTLP over gRPC.
     Grpc,
-    /// OTLP over HTTP (protobuf).
+    /// OTLP over HTTP (protobuf), the `obs` library's and the OTel SDKs' default.
+    #[value(alias = "http/protobuf")]
     Http,
 }
 
@@ -42,8 +44,8 @@ impl Protocol {
 /// Arguments of `obs-smoke`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// OTLP transport to send over
-    #[arg(long, value_enum, default_value = "grpc")]
+    /// OTLP transport to send over (http, like the obs library's default, or grpc)
+    #[arg(long, value_enum, default_value = "http")]
     protocol: Protocol,
     /// Give up on a signal that is not queryable after this many seconds
     #[arg(long, default_value_t = 30, value_name = "SECS")]
@@ -72,10 +74,14 @@ struct Outcome {
 impl Args {
     /// Runs the command.
     pub fn run(self) -> Result<()> {
-        let endpoints = backend::endpoints()?;
+        let target = Target::current()?;
+        if let Some(note) = target.override_note() {
+            eprintln!("{note}");
+        }
+        let endpoints = target.endpoints.clone();
         let kind = detect(&endpoints);
         let start_ns = unix_nanos().saturating_sub(60_000_000_000);
-        let ids = self.send(&endpoints)?;
+        let ids = self.send(&target)?;
         let sent = Sent { service: SMOKE_SERVICE_NAME, span_name: SMOKE_SPAN_NAME, trace_id: &ids.trace_id };
         let outcomes = self.verify_all(&endpoints, &sent, start_ns);
         let link = trace_link(kind, &endpoints, &ids.trace_id);
@@ -87,25 +93,25 @@ impl Args {
         Ok(())
     }
 
-    fn send(&self, endpoints: &Endpoints) -> Result<Ids> {
+    fn send(&self, target: &Target) -> Result<Ids> {
         let port = match self.protocol {
             Protocol::Grpc => ports::OTLP_GRPC,
             Protocol::Http => ports::OTLP_HTTP,
         };
-        let endpoint = endpoints.url(port);
+        let endpoint = target.endpoints.url(port);
         let protocol = self.protocol.name();
         let sh = docker::shell()?;
-        let (planned, limit) = match std::env::var_os(SMOKE_SENDER_BIN) {
-            Some(bin) if !bin.is_empty() => (cmd!(sh, "{bin}"), Duration::from_secs(self.timeout + 30)),
-            _ => {
-                let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-                (cmd!(sh, "{cargo} run --quiet -p smoke-sender --"), CARGO_RUN_LIMIT)
-            }
-        };
-        let planned = planned.args(["--json", "--protocol", protocol, "--endpoint", &endpoint]);
+        let bin = sender_binary(&sh)?;
+        let planned = cmd!(sh, "{bin}").args(["--json", "--protocol", protocol, "--endpoint", &endpoint]);
         let shown = planned.to_string();
+        let limit = Duration::from_secs(self.timeout) + SENDER_SLACK;
         let out = match run_bounded(planned, limit).with_context(|| format!("run `{shown}`"))? {
             Ran::Finished(out) if out.success() => out,
+            Ran::Finished(out) if refused(&out.stderr) => bail!(
+                "smoke-sender could not send to {endpoint}: {}\n{}",
+                out.stderr.trim(),
+                target.refused_hint(&endpoint)
+            ),
             Ran::Finished(out) => bail!("smoke-sender could not send to {endpoint}: {}", out.stderr.trim()),
             Ran::Missing => bail!("`{shown}` could not start: the program does not exist; check {SMOKE_SENDER_BIN}"),
             Ran::TimedOut => bail!("`{shown}` did not finish within {limit:?}"),
@@ -159,6 +165,32 @@ impl Args {
         println!("trace: {link}");
         Ok(())
     }
+}
+
+/// `$SMOKE_SENDER_BIN`, else smoke-sender built now with cargo's progress on stderr (a first
+/// build takes a while, and silence reads as a hang).
+fn sender_binary(sh: &xshell::Shell) -> Result<std::path::PathBuf> {
+    if let Some(bin) = std::env::var_os(SMOKE_SENDER_BIN).filter(|b| !b.is_empty()) {
+        return Ok(bin.into());
+    }
+    let path = target_dir().join("debug").join("smoke-sender");
+    eprintln!("{}", build_note::announce("smoke-sender", "debug", &path, SMOKE_SENDER_BIN));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    docker::run_visible(cmd!(sh, "{cargo} build -p smoke-sender"), docker::Stdout::ToStderr)
+        .context("build smoke-sender")?;
+    if !path.is_file() {
+        bail!(
+            "smoke-sender binary {} does not exist after the build; set {SMOKE_SENDER_BIN} to a built one",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// Whether smoke-sender's error is a refused connection (nothing listens on the port).
+fn refused(stderr: &str) -> bool {
+    let lower = stderr.to_ascii_lowercase();
+    lower.contains("connection refused") || lower.contains("tcp connect error")
 }
 
 /// Which backend answers: every embedded listener says so at `/obs-embedded/status`.

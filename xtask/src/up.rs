@@ -23,7 +23,7 @@ const LOG_LINES: u32 = 20;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Backend to start: docker when a daemon answers, else embedded (auto); or name one
-    #[arg(long, value_enum, env = OBS_BACKEND, default_value = "auto")]
+    #[arg(long, value_enum, env = OBS_BACKEND, default_value = "auto", ignore_case = true)]
     backend: Choice,
     /// Give up when a service is still not ready after this many seconds
     #[arg(long, default_value_t = 120, value_name = "SECS")]
@@ -40,6 +40,9 @@ impl Args {
     /// Runs the command.
     pub fn run(self) -> Result<()> {
         let endpoints = backend::endpoints()?;
+        if let Some(clash) = ports::duplicates(&endpoints) {
+            bail!(clash);
+        }
         let (kind, why) = backend::resolve(self.backend);
         eprintln!("backend: {} ({why})", kind.name());
         match (kind, self.dry_run) {
@@ -152,6 +155,13 @@ impl Args {
     fn already_running(&self, files: &Files, state: &backend::state::State) -> Result<()> {
         let endpoints = state.endpoints();
         eprintln!("obs-embedded is already running (pid {}), log {}", state.pid, files.log().display());
+        let ignored = backend::running::moved_ports(&endpoints);
+        if !ignored.is_empty() {
+            eprintln!(
+                "note: it keeps the ports it started with, so {} is ignored; run `cargo xtask obs-down` first to move it",
+                ignored.join(", ")
+            );
+        }
         match ready::wait_all(&checks(Kind::Embedded, &endpoints), self.timeout(), EMBEDDED_INTERVAL, || Ok(())) {
             Ok(()) => self.print_table(Kind::Embedded, &endpoints),
             Err(Failure::Died(how)) => bail!("obs-embedded {how}"),

@@ -22,7 +22,8 @@ struct Setup {
 
 fn setup() -> Setup {
     let server = EmbeddedServer::start(&[]).unwrap();
-    let config = |exporter| ObsConfig::builder().service_name("obs_bench").exporter(exporter);
+    // The console layer is off: the bench measures the export path, not printing on stderr.
+    let config = |exporter| ObsConfig::builder().service_name("obs_bench").exporter(exporter).console_logs(false);
     let off = obs::pipeline(config(Exporter::None)).unwrap();
     let endpoint = server.url(obs_stack::ports::OTLP_GRPC);
     let otlp = obs::pipeline(config(Exporter::Otlp(Protocol::Grpc)).endpoint(endpoint)).unwrap();

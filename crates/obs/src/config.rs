@@ -17,9 +17,9 @@ pub enum Protocol {
 pub enum Exporter {
     /// OTLP to a collector or the local stack.
     Otlp(Protocol),
-    /// Human-readable text on stdout, for a quick look without any backend.
+    /// One readable line per span, log record and metric point on stderr, as they happen.
     Console,
-    /// Everything off: no subscriber, no providers, no background threads.
+    /// Nothing exported (the console `fmt` layer still prints the application's events).
     None,
 }
 
@@ -60,6 +60,10 @@ pub struct ObsConfig {
     pub(crate) sampler: Option<SamplerChoice>,
     pub(crate) resource_attributes: Vec<(String, String)>,
     pub(crate) level: Option<tracing::Level>,
+    pub(crate) strict: Option<bool>,
+    pub(crate) console_logs: Option<bool>,
+    pub(crate) span_queue_size: Option<usize>,
+    pub(crate) log_queue_size: Option<usize>,
 }
 
 /// Builder of [`ObsConfig`]; every setting is optional except a service name, which may also
@@ -89,8 +93,9 @@ impl ObsConfigBuilder {
         self
     }
 
-    /// Exporter to use (else `OTEL_TRACES_EXPORTER`: `otlp` (default, with `OTEL_EXPORTER_OTLP_PROTOCOL`,
-    /// default `http/protobuf`), `console` or `none`).
+    /// Exporter of all three signals (else, per signal, `OTEL_TRACES_EXPORTER`, `OTEL_LOGS_EXPORTER`
+    /// and `OTEL_METRICS_EXPORTER`: `otlp` (default, with `OTEL_EXPORTER_OTLP_PROTOCOL`, default
+    /// `http/protobuf`), `console` or `none`).
     pub fn exporter(mut self, exporter: Exporter) -> Self {
         self.config.exporter = Some(exporter);
         self
@@ -133,9 +138,40 @@ impl ObsConfigBuilder {
         self
     }
 
-    /// Most verbose `tracing` level bridged to OpenTelemetry (default `INFO`).
+    /// Most verbose `tracing` level bridged to OpenTelemetry (default `INFO`). The console `fmt`
+    /// layer follows `RUST_LOG` when it is set, else this level.
     pub fn level(mut self, level: tracing::Level) -> Self {
         self.config.level = Some(level);
+        self
+    }
+
+    /// Strict mode (else `OBS_STRICT_CONFIG=true`): an invalid `OTEL_*` value, a missing service
+    /// name or a port/protocol mismatch makes `init_otel` fail instead of warning and falling back.
+    /// Meant for CI.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.config.strict = Some(strict);
+        self
+    }
+
+    /// Whether `tracing` events are also printed on stderr by a `fmt` layer (default: on, with
+    /// `RUST_LOG` as its filter). Turn it off when the application composes its own output with
+    /// [`crate::init_layer`], or wants nothing on stderr.
+    pub fn console_logs(mut self, on: bool) -> Self {
+        self.config.console_logs = Some(on);
+        self
+    }
+
+    /// Spans the batch processor may hold before it drops new ones (else `OTEL_BSP_MAX_QUEUE_SIZE`,
+    /// default [`crate::DEFAULT_QUEUE_SIZE`]). Dropped spans are counted in the [`crate::ExportReport`].
+    pub fn span_queue_size(mut self, size: usize) -> Self {
+        self.config.span_queue_size = Some(size);
+        self
+    }
+
+    /// Log records the batch processor may hold (else `OTEL_BLRP_MAX_QUEUE_SIZE`, default
+    /// [`crate::DEFAULT_QUEUE_SIZE`]).
+    pub fn log_queue_size(mut self, size: usize) -> Self {
+        self.config.log_queue_size = Some(size);
         self
     }
 

@@ -22,5 +22,17 @@ pub const OTEL_TRACES_SAMPLER: &str = "OTEL_TRACES_SAMPLER";
 pub const OTEL_TRACES_SAMPLER_ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
 /// Interval between metric pushes in milliseconds (default 60000).
 pub const OTEL_METRIC_EXPORT_INTERVAL: &str = "OTEL_METRIC_EXPORT_INTERVAL";
-/// `otlp` (default), `console` or `none`: the exporter when the code does not choose one.
+/// `otlp` (default), `console` or `none`: the traces exporter when the code does not choose one.
 pub const OTEL_TRACES_EXPORTER: &str = "OTEL_TRACES_EXPORTER";
+/// `otlp` (default), `console` or `none`: the logs exporter when the code does not choose one.
+pub const OTEL_LOGS_EXPORTER: &str = "OTEL_LOGS_EXPORTER";
+/// `otlp` (default), `console` or `none`: the metrics exporter when the code does not choose one.
+pub const OTEL_METRICS_EXPORTER: &str = "OTEL_METRICS_EXPORTER";
+/// Spans the batch span processor holds before dropping (default [`crate::DEFAULT_QUEUE_SIZE`]).
+pub const OTEL_BSP_MAX_QUEUE_SIZE: &str = "OTEL_BSP_MAX_QUEUE_SIZE";
+/// Log records the batch log processor holds before dropping (default [`crate::DEFAULT_QUEUE_SIZE`]).
+pub const OTEL_BLRP_MAX_QUEUE_SIZE: &str = "OTEL_BLRP_MAX_QUEUE_SIZE";
+/// The console `fmt` layer's filter (`info`, `my_app=debug,warn`, ...).
+pub const RUST_LOG: &str = "RUST_LOG";
+/// `true`: invalid `OTEL_*` values make `init_otel` fail instead of warning (for CI).
+pub const OBS_STRICT_CONFIG: &str = "OBS_STRICT_CONFIG";

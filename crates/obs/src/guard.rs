@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::config::Exporter;
 use crate::settings::{ResolvedConfig, Signal};
 use crate::telemetry::accounting::SignalStats;
 use crate::telemetry::exporters::PipelineStats;
@@ -33,25 +34,38 @@ impl ExportReport {
     }
 }
 
-/// Shutdown found telemetry that did not reach the endpoint (downcast an `anyhow::Error` to it).
-#[derive(Debug, Clone)]
-pub struct ExportFailure {
-    /// Counts at shutdown.
-    pub report: ExportReport,
-    /// Where the data was going.
+impl ExportReport {
+    /// What `signal` dropped.
+    pub fn dropped(&self, signal: Signal) -> u64 {
+        match signal {
+            Signal::Traces => self.spans_dropped,
+            Signal::Logs => self.logs_dropped,
+            Signal::Metrics => self.metrics_dropped,
+        }
+    }
+}
+
+/// One signal that lost data: where it was going, how much, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignalFailure {
+    /// The signal.
+    pub signal: Signal,
+    /// Its endpoint (or `console`).
     pub endpoint: String,
-    /// Per-signal errors (export errors and shutdown errors).
+    /// Items dropped (spans, log records or metric streams).
+    pub dropped: u64,
+    /// Its errors (the last export error, or the shutdown error).
     pub errors: Vec<String>,
 }
 
-impl std::fmt::Display for ExportFailure {
+impl std::fmt::Display for SignalFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let r = &self.report;
-        write!(
-            f,
-            "telemetry export to {} failed: dropped {} span(s), {} log record(s), {} metric stream(s)",
-            self.endpoint, r.spans_dropped, r.logs_dropped, r.metrics_dropped
-        )?;
+        let unit = match self.signal {
+            Signal::Traces => "span(s)",
+            Signal::Logs => "log record(s)",
+            Signal::Metrics => "metric stream(s)",
+        };
+        write!(f, "{}: dropped {} {unit} sent to {}", self.signal.name(), self.dropped, self.endpoint)?;
         if !self.errors.is_empty() {
             write!(f, " ({})", self.errors.join("; "))?;
         }
@@ -59,10 +73,52 @@ impl std::fmt::Display for ExportFailure {
     }
 }
 
+/// Shutdown found telemetry that did not reach the endpoint (downcast an `anyhow::Error` to it).
+#[derive(Debug, Clone)]
+pub struct ExportFailure {
+    /// Counts at shutdown.
+    pub report: ExportReport,
+    /// The endpoint of the first signal that failed.
+    pub endpoint: String,
+    /// Every error, each prefixed with its signal.
+    pub errors: Vec<String>,
+    /// Each signal that failed, with its endpoint.
+    pub failures: Vec<SignalFailure>,
+}
+
+impl std::fmt::Display for ExportFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let each: Vec<String> = self.failures.iter().map(ToString::to_string).collect();
+        write!(f, "telemetry export failed: {}", each.join("; "))
+    }
+}
+
 impl std::error::Error for ExportFailure {}
 
 /// Keeps telemetry running; flush and shut down with [`ObsGuard::shutdown`] or by dropping it.
+/// Bind it for the whole of `main` (`let _guard = ...`): `let _ = ...` drops it at once.
+///
+/// It is `#[must_use]`: a bare `obs::init_otel(..)?;` is a warning (here denied, so it fails):
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// fn main() -> anyhow::Result<()> {
+///     obs::init_otel(obs::ObsConfig::builder().service_name("forgotten"))?;
+///     Ok(())
+/// }
+/// ```
+///
+/// while keeping it compiles under the same lint:
+///
+/// ```no_run
+/// #![deny(unused_must_use)]
+/// fn main() -> anyhow::Result<()> {
+///     let _guard = obs::init_otel(obs::ObsConfig::builder().service_name("kept"))?;
+///     Ok(())
+/// }
+/// ```
 #[derive(Debug)]
+#[must_use = "dropping the guard shuts telemetry down at once; keep it alive: `let _guard = ...`"]
 pub struct ObsGuard {
     providers: Option<Providers>,
     runtime: Option<ExportRuntime>,
@@ -124,48 +180,69 @@ impl ObsGuard {
             return Ok(self.report());
         }
         self.finished = true;
-        let mut errors = Vec::new();
+        let shutdown_errors = self.shut_providers();
+        let report = self.report();
+        let failures: Vec<SignalFailure> = Signal::ALL
+            .into_iter()
+            .zip(shutdown_errors)
+            .filter_map(|(signal, shutdown)| self.failure(signal, report.dropped(signal), shutdown))
+            .collect();
+        if failures.is_empty() {
+            return Ok(report);
+        }
+        let errors =
+            failures.iter().flat_map(|f| f.errors.iter().map(move |e| format!("{}: {e}", f.signal.name()))).collect();
+        Err(ExportFailure { report, endpoint: failures[0].endpoint.clone(), errors, failures }.into())
+    }
+
+    /// Shuts the providers down in order within the budget: exports still running at the
+    /// deadline are stopped, and the runtime stops once none runs. Returns each signal's error.
+    fn shut_providers(&mut self) -> [Option<String>; 3] {
+        let mut errors = [None, None, None];
         if let Some(providers) = self.providers.take() {
             let deadline = Instant::now() + self.settings.shutdown_timeout;
+            self.stats.cutoff.set(deadline);
             let left = || deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
-            let results = [
-                ("traces", providers.tracer.shutdown_with_timeout(left())),
-                ("logs", providers.logger.shutdown_with_timeout(left())),
-                ("metrics", providers.meter.shutdown_with_timeout(left())),
+            errors = [
+                providers.tracer.shutdown_with_timeout(left()).err().map(|e| e.to_string()),
+                providers.logger.shutdown_with_timeout(left()).err().map(|e| e.to_string()),
+                providers.meter.shutdown_with_timeout(left()).err().map(|e| e.to_string()),
             ];
-            errors.extend(results.into_iter().filter_map(|(name, r)| r.err().map(|e| format!("{name}: {e}"))));
         }
+        self.stats.cutoff.set(Instant::now());
+        self.stats.cutoff.wait_idle(IDLE_GRACE);
         if let Some(mut runtime) = self.runtime.take() {
             runtime.stop();
         }
-        self.collect_last_errors(&mut errors);
-        let report = self.report();
-        if report.is_clean() && errors.is_empty() {
-            return Ok(report);
+        errors
+    }
+
+    /// The failure of `signal`, if it dropped anything or reported an error. The export error
+    /// says more than the SDK's generic shutdown error, so the latter only shows when alone.
+    fn failure(&self, signal: Signal, dropped: u64, shutdown: Option<String>) -> Option<SignalFailure> {
+        let mut errors: Vec<String> =
+            self.stats.of(signal).last_error().map(|e| format!("export: {e}")).into_iter().collect();
+        if errors.is_empty()
+            && let Some(shutdown) = shutdown
+        {
+            errors.push(format!("shutdown: {shutdown}"));
+        }
+        if dropped == 0 && errors.is_empty() {
+            return None;
         }
         if errors.is_empty() {
             errors.push("not every item left the export queue (queue full or shutdown deadline reached)".into());
         }
-        Err(ExportFailure { report, endpoint: self.endpoint_summary(), errors }.into())
-    }
-
-    fn collect_last_errors(&self, errors: &mut Vec<String>) {
-        let signals = [("traces", &self.stats.traces), ("logs", &self.stats.logs), ("metrics", &self.stats.metrics)];
-        for (name, stats) in signals {
-            if let Some(last) = stats.last_error() {
-                let line = format!("{name} export: {last}");
-                if !errors.contains(&line) {
-                    errors.push(line);
-                }
-            }
-        }
-    }
-
-    fn endpoint_summary(&self) -> String {
-        let traces = self.settings.endpoint(Signal::Traces);
-        if traces.is_empty() { format!("{:?}", self.settings.exporter) } else { traces.to_string() }
+        let endpoint = match self.settings.exporter_of(signal) {
+            Exporter::Otlp(_) => self.settings.endpoint(signal).to_string(),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        Some(SignalFailure { signal, endpoint, dropped, errors })
     }
 }
+
+/// How long shutdown waits, after its deadline, for stopped exports to leave the runtime.
+const IDLE_GRACE: Duration = Duration::from_millis(250);
 
 impl Drop for ObsGuard {
     fn drop(&mut self) {

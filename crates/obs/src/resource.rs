@@ -1,13 +1,28 @@
-//! The one `Resource` every signal shares: service name and version, the user's attributes, and
-//! the host and process this program runs as.
+//! The `Resource` of the signals: service name and version, the user's attributes, and the host
+//! and process this program runs as. Metrics get it without the attributes that change on every
+//! run: backends turn resource attributes into labels, and a new `process.pid` label per run of a
+//! short backtest would start new series each time.
 
 use opentelemetry::KeyValue;
 use opentelemetry_sdk::Resource;
 
 use crate::settings::ResolvedConfig;
+use crate::telemetry::providers::Resources;
 
-/// Builds the resource; explicit attributes win over detected ones.
-pub(crate) fn build_resource(settings: &ResolvedConfig) -> Resource {
+/// Resource attributes that differ on every run of the same program.
+pub const PER_PROCESS: [&str; 3] = ["process.pid", "process.executable.path", "process.command_line"];
+
+/// Builds both resources; explicit attributes win over detected ones.
+pub(crate) fn build_resources(settings: &ResolvedConfig) -> Resources {
+    let full = build_resource(settings);
+    let stable = full.iter().filter(|(key, _)| !PER_PROCESS.contains(&key.as_str()));
+    let attrs: Vec<KeyValue> = stable.map(|(k, v)| KeyValue::new(k.clone(), v.clone())).collect();
+    let metrics = Resource::builder_empty().with_attributes(attrs).build();
+    Resources { full, metrics }
+}
+
+/// Builds the full resource.
+fn build_resource(settings: &ResolvedConfig) -> Resource {
     let mut attrs = detected_attributes();
     if let Some(version) = &settings.service_version {
         attrs.push(KeyValue::new("service.version", version.clone()));

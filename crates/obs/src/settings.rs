@@ -3,11 +3,23 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 
 use crate::config::{Exporter, ObsConfig, Protocol, SamplerChoice};
 use crate::env::*;
 use crate::sampler::parse_sampler;
+
+mod endpoints;
+pub(crate) mod problems;
+mod values;
+
+use problems::Problems;
+
+/// Queue size of the span and log batch processors when neither the code nor `OTEL_BSP_*` /
+/// `OTEL_BLRP_*` sets one. A span per bar of a backtest is a burst of 100 000 spans in seconds,
+/// which the specification's 2048 mostly drops. The queue holds about 0.5 KiB per span, and only
+/// while the exporter lags behind (up to about 64 MiB with the collector down for a long run).
+pub const DEFAULT_QUEUE_SIZE: usize = 131_072;
 
 /// The three OTLP signals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,12 +33,23 @@ pub enum Signal {
 }
 
 impl Signal {
+    /// The three, in shutdown order.
+    pub const ALL: [Signal; 3] = [Signal::Traces, Signal::Logs, Signal::Metrics];
+
     /// Lower-case name, also the OTLP/HTTP path segment (`/v1/traces`).
     pub fn name(self) -> &'static str {
         match self {
             Signal::Traces => "traces",
             Signal::Logs => "logs",
             Signal::Metrics => "metrics",
+        }
+    }
+
+    fn exporter_var(self) -> &'static str {
+        match self {
+            Signal::Traces => OTEL_TRACES_EXPORTER,
+            Signal::Logs => OTEL_LOGS_EXPORTER,
+            Signal::Metrics => OTEL_METRICS_EXPORTER,
         }
     }
 
@@ -46,9 +69,12 @@ pub struct ResolvedConfig {
     pub service_name: String,
     /// `service.version`, when given.
     pub service_version: Option<String>,
-    /// The exporter (`None` when `OTEL_SDK_DISABLED=true`).
+    /// The exporter of traces (`None` when `OTEL_SDK_DISABLED=true`); see [`Self::exporter_of`].
     pub exporter: Exporter,
-    /// Full endpoint URL per signal (traces, logs, metrics) for OTLP; empty otherwise.
+    /// The exporter of each signal (`OTEL_TRACES_EXPORTER`, `OTEL_LOGS_EXPORTER`,
+    /// `OTEL_METRICS_EXPORTER`, unless the code chose one for all).
+    pub exporters: Vec<(Signal, Exporter)>,
+    /// Full endpoint URL of each signal exported over OTLP.
     pub endpoints: Vec<(Signal, String)>,
     /// Budget of one export including retries.
     pub export_timeout: Duration,
@@ -62,12 +88,27 @@ pub struct ResolvedConfig {
     pub resource_attributes: Vec<(String, String)>,
     /// Most verbose bridged `tracing` level.
     pub level: tracing::Level,
+    /// Queue size of the span batch processor (spans beyond it are dropped and reported).
+    pub span_queue_size: usize,
+    /// Queue size of the log batch processor.
+    pub log_queue_size: usize,
+    /// Whether events are also printed on stderr by a `fmt` layer.
+    pub console_logs: bool,
+    /// The `fmt` layer's filter: `RUST_LOG` when set and valid, else the bridged level.
+    pub console_filter: String,
+    /// Invalid values and likely mistakes found, each with the fallback used (printed once at init).
+    pub warnings: Vec<String>,
 }
 
 impl ResolvedConfig {
     /// The endpoint of one signal (empty when not exporting over OTLP).
     pub fn endpoint(&self, signal: Signal) -> &str {
         self.endpoints.iter().find(|(s, _)| *s == signal).map_or("", |(_, e)| e.as_str())
+    }
+
+    /// The exporter of one signal.
+    pub fn exporter_of(&self, signal: Signal) -> Exporter {
+        self.exporters.iter().find(|(s, _)| *s == signal).map_or(Exporter::None, |(_, e)| *e)
     }
 }
 
@@ -78,167 +119,158 @@ impl ObsConfig {
     }
 
     /// Resolves against `lookup` (a variable name to its value), so tests need no process env.
+    /// Invalid values become warnings with a fallback, or one error in strict mode.
     pub fn resolve_with(&self, lookup: impl Fn(&str) -> Option<String>) -> Result<ResolvedConfig> {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let resource_attributes = resource_attributes(self, get(OTEL_RESOURCE_ATTRIBUTES).as_deref())?;
-        let service_name = self
-            .service_name
-            .clone()
-            .or_else(|| get(OTEL_SERVICE_NAME))
-            .or_else(|| resource_attributes.iter().find(|(k, _)| k == "service.name").map(|(_, v)| v.clone()))
-            .context("no service name: call ObsConfig::builder().service_name(..) or set OTEL_SERVICE_NAME")?;
-        let disabled = get(OTEL_SDK_DISABLED).is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        let exporter = match (disabled, self.exporter) {
-            (true, _) => Exporter::None,
-            (false, Some(chosen)) => chosen,
-            (false, None) => exporter_from_env(get(OTEL_TRACES_EXPORTER).as_deref(), get(OTEL_EXPORTER_OTLP_PROTOCOL))?,
+        let strict =
+            self.strict.unwrap_or_else(|| get(OBS_STRICT_CONFIG).is_some_and(|v| v.eq_ignore_ascii_case("true")));
+        let mut problems = Problems::default();
+        let (resource_attributes, bad_entry) =
+            values::with_config_attributes(&self.resource_attributes, get(OTEL_RESOURCE_ATTRIBUTES).as_deref());
+        problems.or(bad_entry, (), "the other entries");
+        let service_name = self.service_name(&get, &resource_attributes, &mut problems);
+        // Read only when some signal's exporter comes from the environment.
+        let protocol = match self.exporter {
+            Some(_) => Protocol::HttpProtobuf,
+            None => problems.or(
+                values::protocol(get(OTEL_EXPORTER_OTLP_PROTOCOL).as_deref()),
+                Protocol::HttpProtobuf,
+                "http/protobuf",
+            ),
         };
-        let endpoints = match exporter {
-            Exporter::Otlp(protocol) => signal_endpoints(self.endpoint.as_deref(), protocol, &get, &lookup)?,
-            _ => Vec::new(),
+        let stack = match obs_stack::Endpoints::from_lookup(&lookup) {
+            Ok(stack) => stack,
+            Err(err) => problems.or(Err(anyhow::Error::msg(err)), values::default_stack(), "the default ports"),
         };
-        let export_timeout = match self.export_timeout {
-            Some(t) => t,
-            None => millis_var(OTEL_EXPORTER_OTLP_TIMEOUT, get(OTEL_EXPORTER_OTLP_TIMEOUT))?
-                .unwrap_or(Duration::from_secs(10)),
+        let mut exporters = self.exporters(&get, protocol, &mut problems);
+        let endpoints = self.endpoints(&mut exporters, protocol, &get, &stack, &mut problems);
+        let export_timeout = problems.setting(
+            self.export_timeout,
+            || values::millis(OTEL_EXPORTER_OTLP_TIMEOUT, get(OTEL_EXPORTER_OTLP_TIMEOUT)),
+            Duration::from_secs(10),
+            "10000 (10 s)",
+        );
+        let metric_interval = problems.setting(
+            self.metric_interval,
+            || values::millis(OTEL_METRIC_EXPORT_INTERVAL, get(OTEL_METRIC_EXPORT_INTERVAL)),
+            Duration::from_secs(60),
+            "60000 (60 s)",
+        );
+        let sampler = problems.setting(
+            self.sampler,
+            || parse_sampler(get(OTEL_TRACES_SAMPLER).as_deref(), get(OTEL_TRACES_SAMPLER_ARG).as_deref()).map(Some),
+            SamplerChoice::ParentBased(crate::config::ParentRoot::AlwaysOn),
+            "parentbased_always_on",
+        );
+        let mut queue = |set: Option<usize>, var: &str| {
+            let parsed = || values::count(var, get(var));
+            problems.setting(set.map(|n| n.max(1)), parsed, DEFAULT_QUEUE_SIZE, &DEFAULT_QUEUE_SIZE.to_string())
         };
-        let metric_interval = match self.metric_interval {
-            Some(t) => t,
-            None => millis_var(OTEL_METRIC_EXPORT_INTERVAL, get(OTEL_METRIC_EXPORT_INTERVAL))?
-                .unwrap_or(Duration::from_secs(60)),
-        };
-        let sampler = match self.sampler {
-            Some(s) => s,
-            None => parse_sampler(get(OTEL_TRACES_SAMPLER).as_deref(), get(OTEL_TRACES_SAMPLER_ARG).as_deref())?,
-        };
+        let span_queue_size = queue(self.span_queue_size, OTEL_BSP_MAX_QUEUE_SIZE);
+        let log_queue_size = queue(self.log_queue_size, OTEL_BLRP_MAX_QUEUE_SIZE);
+        let level = self.level.unwrap_or(tracing::Level::INFO);
+        let console_filter = values::console_filter(get(RUST_LOG), level, &mut problems);
         Ok(ResolvedConfig {
             service_name,
             service_version: self.service_version.clone(),
-            exporter,
+            exporter: exporters[0].1,
+            exporters,
             endpoints,
             export_timeout,
             shutdown_timeout: self.shutdown_timeout.unwrap_or(export_timeout + Duration::from_secs(1)),
             metric_interval,
             sampler,
             resource_attributes,
-            level: self.level.unwrap_or(tracing::Level::INFO),
+            level,
+            span_queue_size,
+            log_queue_size,
+            console_logs: self.console_logs.unwrap_or(true),
+            console_filter,
+            warnings: problems.finish(strict)?,
         })
     }
-}
 
-fn exporter_from_env(name: Option<&str>, protocol: Option<String>) -> Result<Exporter> {
-    match name {
-        None | Some("otlp") => Ok(Exporter::Otlp(protocol_from_env(protocol.as_deref())?)),
-        Some("console") => Ok(Exporter::Console),
-        Some("none") => Ok(Exporter::None),
-        Some(other) => bail!("{OTEL_TRACES_EXPORTER}={other:?} is not supported; use otlp, console or none"),
-    }
-}
-
-fn protocol_from_env(value: Option<&str>) -> Result<Protocol> {
-    match value {
-        None | Some("http/protobuf") => Ok(Protocol::HttpProtobuf),
-        Some("grpc") => Ok(Protocol::Grpc),
-        Some(other) => bail!("{OTEL_EXPORTER_OTLP_PROTOCOL}={other:?} is not supported; use grpc or http/protobuf"),
-    }
-}
-
-fn millis_var(name: &str, value: Option<String>) -> Result<Option<Duration>> {
-    value
-        .map(|raw| {
-            raw.parse::<u64>()
-                .map(Duration::from_millis)
-                .with_context(|| format!("{name}={raw:?} is not a number of milliseconds"))
-        })
-        .transpose()
-}
-
-/// Per-signal URLs: config base, else the signal's variable as is, else the general variable
-/// (with `/v1/<signal>` for HTTP), else the local stack's default port.
-fn signal_endpoints(
-    configured: Option<&str>,
-    protocol: Protocol,
-    get: &impl Fn(&str) -> Option<String>,
-    lookup: &impl Fn(&str) -> Option<String>,
-) -> Result<Vec<(Signal, String)>> {
-    let default_base = || -> Result<String> {
-        let stack = obs_stack::Endpoints::from_lookup(lookup).map_err(anyhow::Error::msg)?;
-        let port = match protocol {
-            Protocol::Grpc => obs_stack::ports::OTLP_GRPC,
-            Protocol::HttpProtobuf => obs_stack::ports::OTLP_HTTP,
+    /// Config, else `OTEL_SERVICE_NAME`, else `service.name` in the resource attributes, else the
+    /// specification's `unknown_service:<executable>`.
+    fn service_name(
+        &self,
+        get: &impl Fn(&str) -> Option<String>,
+        attributes: &[(String, String)],
+        problems: &mut Problems,
+    ) -> String {
+        let found = self
+            .service_name
+            .clone()
+            .or_else(|| get(OTEL_SERVICE_NAME))
+            .or_else(|| attributes.iter().find(|(k, _)| k == "service.name").map(|(_, v)| v.clone()));
+        let fallback = match std::env::current_exe().ok().and_then(|p| p.file_name()?.to_str().map(str::to_string)) {
+            Some(exe) => format!("unknown_service:{exe}"),
+            None => "unknown_service".to_string(),
         };
-        Ok(stack.url(port))
-    };
-    [Signal::Traces, Signal::Logs, Signal::Metrics]
-        .into_iter()
-        .map(|signal| {
-            let url = match (configured, get(signal.endpoint_var())) {
-                (Some(base), _) => with_signal_path(base, protocol, signal),
-                (None, Some(exact)) => exact,
-                (None, None) => match get(OTEL_EXPORTER_OTLP_ENDPOINT) {
-                    Some(base) => with_signal_path(&base, protocol, signal),
-                    None => with_signal_path(&default_base()?, protocol, signal),
-                },
-            };
-            check_url(&url, signal)?;
-            Ok((signal, url))
-        })
-        .collect()
-}
-
-fn with_signal_path(base: &str, protocol: Protocol, signal: Signal) -> String {
-    match protocol {
-        Protocol::Grpc => base.to_string(),
-        Protocol::HttpProtobuf => format!("{}/v1/{}", base.trim_end_matches('/'), signal.name()),
+        let missing =
+            || anyhow::anyhow!("no service name: call ObsConfig::builder().service_name(..) or set OTEL_SERVICE_NAME");
+        let shown = fallback.clone();
+        problems.or(found.ok_or_else(missing), fallback, &shown)
     }
-}
 
-fn check_url(url: &str, signal: Signal) -> Result<()> {
-    match url.split_once("://") {
-        Some(("http", rest)) if !rest.is_empty() => Ok(()),
-        Some(("https", _)) => bail!(
-            "{} endpoint {url:?} uses https, which this build does not support; use the local stack over http",
-            signal.name()
-        ),
-        _ => bail!("{} endpoint {url:?} is not an http:// URL such as http://127.0.0.1:4317", signal.name()),
+    /// The exporter of each signal: `OTEL_SDK_DISABLED=true` turns all off, the code's choice
+    /// covers all three, else each signal's own variable (default otlp).
+    fn exporters(
+        &self,
+        get: &impl Fn(&str) -> Option<String>,
+        protocol: Protocol,
+        problems: &mut Problems,
+    ) -> Vec<(Signal, Exporter)> {
+        let disabled = get(OTEL_SDK_DISABLED).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        Signal::ALL
+            .into_iter()
+            .map(|signal| {
+                let exporter = match (disabled, self.exporter) {
+                    (true, _) => Exporter::None,
+                    (false, Some(chosen)) => chosen,
+                    (false, None) => match get(signal.exporter_var()) {
+                        None => Exporter::Otlp(protocol),
+                        Some(value) => problems.or(
+                            values::exporter(signal.exporter_var(), &value, protocol),
+                            Exporter::Otlp(protocol),
+                            "otlp",
+                        ),
+                    },
+                };
+                (signal, exporter)
+            })
+            .collect()
     }
-}
 
-fn resource_attributes(config: &ObsConfig, env: Option<&str>) -> Result<Vec<(String, String)>> {
-    let mut attrs = Vec::new();
-    for entry in env.unwrap_or("").split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        let (key, value) = entry.split_once('=').with_context(|| {
-            format!(
-                "{OTEL_RESOURCE_ATTRIBUTES} entry {entry:?} is not key=value; write it like team=research,region=eu"
-            )
-        })?;
-        attrs.push((key.trim().to_string(), percent_decode(value.trim())));
-    }
-    for (key, value) in &config.resource_attributes {
-        attrs.retain(|(k, _)| k != key);
-        attrs.push((key.clone(), value.clone()));
-    }
-    Ok(attrs)
-}
-
-fn percent_decode(raw: &str) -> String {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(decoded)) => {
-                out.push(decoded);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
+    /// URLs of the OTLP signals, with the port/protocol check; a signal whose URL cannot be used is off.
+    fn endpoints(
+        &self,
+        exporters: &mut [(Signal, Exporter)],
+        protocol: Protocol,
+        get: &impl Fn(&str) -> Option<String>,
+        stack: &obs_stack::Endpoints,
+        problems: &mut Problems,
+    ) -> Vec<(Signal, String)> {
+        if !exporters.iter().any(|(_, e)| matches!(e, Exporter::Otlp(_))) {
+            return Vec::new();
+        }
+        let protocol = exporters
+            .iter()
+            .find_map(|(_, e)| match e {
+                Exporter::Otlp(p) => Some(*p),
+                _ => None,
+            })
+            .unwrap_or(protocol);
+        let mut urls = endpoints::signal_endpoints(self.endpoint.as_deref(), protocol, get, stack, problems);
+        urls.retain(|(signal, _)| exporters.iter().any(|(s, e)| s == signal && matches!(e, Exporter::Otlp(_))));
+        endpoints::warn_port_mismatch(&urls, protocol, stack, problems);
+        for (signal, url) in &urls {
+            if url.is_none() {
+                exporters.iter_mut().filter(|(s, _)| s == signal).for_each(|(_, e)| *e = Exporter::None);
             }
         }
+        urls.into_iter().filter_map(|(signal, url)| Some((signal, url?))).collect()
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::config::{ParentRoot, SamplerChoice};
 use crate::lake::LakeMetrics;
 use crate::telemetry::accounting::Accounted;
 use crate::telemetry::exporters::PipelineStats;
-use crate::telemetry::layers::subscriber;
+use crate::telemetry::layers::{Bridged, subscriber};
 use crate::telemetry::providers::Providers;
 
 pub(crate) struct Harness {
@@ -42,7 +42,8 @@ impl Harness {
             Accounted::new(logs.clone(), stats.logs.clone(), None),
             Accounted::new(metrics.clone(), stats.metrics.clone(), None),
         );
-        let dispatch = tracing::Dispatch::new(subscriber(&providers, tracing::Level::INFO));
+        let bridged = Bridged { level: tracing::Level::INFO, spans: true, logs: true };
+        let dispatch = tracing::Dispatch::new(subscriber(Some(&providers), bridged, None));
         Self { spans, logs, metrics, providers, stats, dispatch }
     }
 

@@ -62,7 +62,11 @@ impl Cli {
             .service_version(env!("CARGO_PKG_VERSION"))
             .exporter(Exporter::Otlp(protocol))
             .export_timeout(self.timeout() / 3)
-            .shutdown_timeout(self.timeout());
+            .shutdown_timeout(self.timeout())
+            // A tool with one line of output: its own log record goes to the backend, not stderr.
+            .console_logs(false)
+            // Misconfiguration must fail the smoke check, not be smoothed over by a fallback.
+            .strict(true);
         if let Some(endpoint) = &self.endpoint {
             builder = builder.endpoint(endpoint);
         }

@@ -21,10 +21,11 @@ const STOP_POLL: Duration = Duration::from_millis(20);
 /// How long to wait for the process to vanish after SIGKILL.
 const KILL_GRACE: Duration = Duration::from_secs(5);
 
-/// `cargo build --release --quiet -p obs-embedded` (a no-op when nothing changed).
+/// `cargo build --release -p obs-embedded` (a no-op when nothing changed). Not `--quiet`: a cold
+/// build takes minutes, and cargo's progress is what tells the user it has not hung.
 pub fn build_command(sh: &Shell) -> Cmd<'_> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    cmd!(sh, "{cargo} build --release --quiet -p obs-embedded")
+    cmd!(sh, "{cargo} build --release -p obs-embedded")
 }
 
 /// Where the server binary comes from: `$OBS_EMBEDDED_BIN`, else the release build.
@@ -42,7 +43,15 @@ pub fn binary() -> Result<PathBuf> {
         let sh = super::docker::shell()?;
         let cmd = build_command(&sh);
         let shown = cmd.to_string();
-        cmd.quiet().run().with_context(|| format!("build obs-embedded with `{shown}`"))?;
+        eprintln!("{}", super::build_note::announce("obs-embedded", "release", &path, OBS_EMBEDDED_BIN));
+        super::docker::run_visible(cmd, super::docker::Stdout::ToStderr)
+            .with_context(|| format!("build obs-embedded with `{shown}`"))?;
+    }
+    if !path.is_file() && build {
+        bail!(
+            "cargo build finished but {} does not exist; check CARGO_TARGET_DIR, or set {OBS_EMBEDDED_BIN} to a built binary",
+            path.display()
+        );
     }
     if !path.is_file() {
         bail!(
@@ -155,7 +164,7 @@ mod tests {
     fn build_command_is_exact() {
         let sh = Shell::new().unwrap();
         let shown = build_command(&sh).to_string();
-        assert!(shown.ends_with(" build --release --quiet -p obs-embedded"), "{shown}");
+        assert!(shown.ends_with(" build --release -p obs-embedded"), "{shown}");
     }
 
     /// Stopping with no pid file is a success that says nothing was running.

@@ -2,9 +2,11 @@
 //! child. This module picks one (`--backend auto|docker|embedded`) and knows where each keeps
 //! its files; `docker` and `embedded` hold the commands, `state` the embedded pid and state files.
 
+pub mod build_note;
 pub mod docker;
 pub mod embedded;
 pub mod exec;
+pub mod running;
 pub mod state;
 
 use std::path::PathBuf;
@@ -47,9 +49,14 @@ impl Kind {
 
 /// Resolves `auto`: docker when its daemon answers within a short timeout, with the reason in words.
 pub fn resolve(choice: Choice) -> (Kind, String) {
+    let from_flag = std::env::args().any(|a| a == "--backend" || a.starts_with("--backend="));
+    let asked = |name: &str| match std::env::var(obs_stack::env::OBS_BACKEND) {
+        Ok(value) if !from_flag => format!("asked for with {}={value}", obs_stack::env::OBS_BACKEND),
+        _ => format!("asked for with --backend {name}"),
+    };
     match choice {
-        Choice::Docker => (Kind::Docker, "asked for with --backend docker".into()),
-        Choice::Embedded => (Kind::Embedded, "asked for with --backend embedded".into()),
+        Choice::Docker => (Kind::Docker, asked("docker")),
+        Choice::Embedded => (Kind::Embedded, asked("embedded")),
         Choice::Auto => match docker::daemon_answers(DAEMON_PROBE_TIMEOUT) {
             Ok(version) => (Kind::Docker, format!("the Docker daemon {version} answered `docker info`")),
             Err(why) => (Kind::Embedded, format!("{why}; pass --backend docker to insist")),

@@ -270,7 +270,7 @@ fn logs_argv() -> Result<()> {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stderr,
-        "error: no compose service named \"grafanna\"; pick one of grafana, loki, tempo, otel-collector, prometheus\n"
+        "error: no service named \"grafanna\"; pick one of grafana, loki, tempo, otel-collector, prometheus\n"
     );
     Ok(())
 }

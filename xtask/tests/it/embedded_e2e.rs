@@ -84,6 +84,20 @@ fn up_status_logs_down_twice() -> Result<()> {
     assert_eq!(table["services"][0]["service"], "obs-embedded UI");
     assert_eq!(pid_of(&env)?, pid, "a second obs-up must not start another server");
 
+    // L6: asking a running stack for other ports says they are ignored and how to move it.
+    let moved = env.port("OBS_TEMPO_PORT") + 1;
+    let again = env.command(&["obs-up", "--backend", "embedded"]).env("OBS_TEMPO_PORT", moved.to_string()).output()?;
+    let again = String::from_utf8_lossy(&again.stderr).into_owned();
+    assert_eq!(
+        shown(&env, pid, again.lines().nth(2).unwrap_or_default()),
+        format!(
+            "note: it keeps the ports it started with, so OBS_TEMPO_PORT={moved} (it listens on {}) is \
+             ignored; run `cargo xtask obs-down` first to move it",
+            env.port("OBS_TEMPO_PORT")
+        ),
+        "{again}"
+    );
+
     let status = env.run(&["obs-status", "--json"])?;
     assert_eq!(status.code, 0, "{status:?}");
     let status: Value = serde_json::from_str(status.stdout.trim())?;
@@ -129,22 +143,33 @@ fn up_status_logs_down_twice() -> Result<()> {
     Ok(())
 }
 
-/// obs-smoke passes all three signals against the server obs-up started, printing a line each.
+/// obs-smoke passes all three signals against the server obs-up started, printing a line each,
+/// from a shell without the `OBS_*_PORT` variables: the ports come from obs-up's state file.
 #[test]
 fn up_smoke_down() -> Result<()> {
     let env = embedded_env()?;
     let up = env.run(&["obs-up", "--backend", "embedded"])?;
     assert_eq!(up.code, 0, "{up:?}");
-    let smoke = env.run(&["obs-smoke", "--timeout", "10"]);
+    let mut bare_shell = env.command(&["obs-smoke", "--timeout", "10"]);
+    for (variable, _) in &env.ports {
+        bare_shell.env_remove(variable);
+    }
+    let smoke = bare_shell.output();
     let down = env.run(&["obs-down", "--backend", "embedded"])?;
     assert_eq!(down.code, 0, "{down:?}");
     let smoke = smoke?;
+    let smoke = crate::runtime_env::Output {
+        code: smoke.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&smoke.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&smoke.stderr).into_owned(),
+    };
     assert_eq!(smoke.code, 0, "{smoke:?}");
+    assert_eq!(smoke.stderr, "", "no note: the environment asks for no other ports");
     let id = smoke.stdout.split_whitespace().nth(2).unwrap_or_default().to_string();
     let span = smoke.stdout.split_whitespace().nth(4).unwrap_or_default().trim_end_matches(')').to_string();
     let text = env.filter(&smoke.stdout).replace(&id, "[TRACE_ID]").replace(&span, "[SPAN_ID]");
     insta::assert_snapshot!(text, @r#"
-    sent trace [TRACE_ID] (span [SPAN_ID]) over grpc to the embedded backend
+    sent trace [TRACE_ID] (span [SPAN_ID]) over http to the embedded backend
     trace  PASS  [DUR]  search and /api/traces/[TRACE_ID] found span "obs-smoke"
     log    PASS  [DUR]  1 line(s) for trace_id [TRACE_ID]
     metric PASS  [DUR]  peak_trade_smoke_total{smoke_run_id="[TRACE_ID]"} = 1

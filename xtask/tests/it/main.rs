@@ -3,6 +3,9 @@
 mod check;
 mod docker;
 mod embedded_e2e;
+mod first_run;
+mod hints;
+mod mistakes;
 mod probe;
 mod runtime_env;
 mod smoke;

@@ -44,7 +44,8 @@ fn all_signals_pass_against_embedded() -> Result<()> {
     Ok(())
 }
 
-/// With nothing listening, obs-smoke fails because smoke-sender cannot send, naming the endpoint.
+/// With nothing listening, obs-smoke fails because smoke-sender cannot send, naming the endpoint,
+/// the refused connection, and what to do (no stack runs: start one, or point the variables at it).
 #[test]
 fn nothing_listening_names_the_endpoint() -> Result<()> {
     let env = smoke_env(None)?;
@@ -53,6 +54,15 @@ fn nothing_listening_names_the_endpoint() -> Result<()> {
     let stderr = env.filter(&out.stderr);
     assert!(
         stderr.starts_with("error: smoke-sender could not send to http://127.0.0.1:[OBS_OTLP_HTTP_PORT]: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("connection refused"), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "\nnothing answers on http://127.0.0.1:[OBS_OTLP_HTTP_PORT]: no stack started by obs-up is running \
+             (no live obs-embedded in [TMP]/obs); start one with `cargo xtask obs-up`, or set the OBS_*_PORT \
+             variables to the ports your stack listens on\n"
+        ),
         "{stderr}"
     );
     assert_eq!(out.stdout, "");

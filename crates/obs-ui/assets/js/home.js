@@ -124,7 +124,9 @@ async function drawEndpoints(box, signal) {
     const urls = await getJSON('/ui/config.json', {}, { signal });
     fill(box, h('div', { class: 'panel' }, kvList([
       ['OTLP gRPC', urls.otlp_grpc], ['OTLP HTTP', urls.otlp_http],
-      ['environment', `OTEL_EXPORTER_OTLP_ENDPOINT=${urls.otlp_grpc}`],
+      // The obs library and the OTel SDKs default to http/protobuf: the bare endpoint is the HTTP port.
+      ['environment (http/protobuf)', `OTEL_EXPORTER_OTLP_ENDPOINT=${urls.otlp_http}`],
+      ['environment (gRPC)', `OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=${urls.otlp_grpc}`],
       ['Tempo API', urls.tempo], ['Loki API', urls.loki], ['Prometheus API', urls.prometheus],
     ])));
   } catch (err) {

@@ -44,7 +44,8 @@ impl LakeClient {
 
     /// The same lake with every operation traced and measured.
     pub fn instrumented(self, metrics: LakeMetrics) -> Self {
-        Self { store: Arc::new(InstrumentedStore::new(self.store, metrics)), url: self.url }
+        let store = InstrumentedStore::with_url(self.store, metrics, self.url.clone());
+        Self { store: Arc::new(store), url: self.url }
     }
 
     /// The URL it was opened from.

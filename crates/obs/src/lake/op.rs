@@ -18,8 +18,9 @@ pub(crate) mod keys {
     pub const ERROR_TYPE: &str = "error.type";
 }
 
-/// Makes a span with every field an operation may fill in later. The store and the path (or the
-/// prefix) are set when the span is made: one call into the subscriber instead of one per field.
+/// Makes a span with every field an operation may fill in later. The store (its type and URL)
+/// and the path (or the prefix) are set when the span is made: one call into the subscriber
+/// instead of one per field.
 macro_rules! lake_span {
     ($name:literal, $store:expr) => {
         $crate::lake::op::lake_span!($name, $store, tracing::field::Empty, tracing::field::Empty)
@@ -35,7 +36,9 @@ macro_rules! lake_span {
             $name,
             otel.kind = "client",
             lake.operation.name = &$name[5..],
-            lake.store = &*$store,
+            lake.store = &*$store.name,
+            lake.url = &*$store.url,
+            lake.found = tracing::field::Empty,
             lake.path = $path,
             lake.prefix = $prefix,
             lake.destination = tracing::field::Empty,
@@ -79,6 +82,13 @@ impl Op {
             self.set_count("lake.bytes", bytes);
         }
         self.metrics.record(self.started.elapsed().as_secs_f64(), bytes, self.labels.ok());
+    }
+
+    /// A `head` that found nothing: an existence probe's answer, not a failure. The span says
+    /// `lake.found=false` and keeps an unset status; the metrics count it as a success.
+    pub(crate) fn absent(self) {
+        self.span.record("lake.found", false);
+        self.metrics.record(self.started.elapsed().as_secs_f64(), 0, self.labels.ok());
     }
 
     /// Failure: error status and message on the span, `error.type` on both.

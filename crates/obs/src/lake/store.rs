@@ -25,18 +25,26 @@ use crate::lake::upload::TracedUpload;
 #[derive(Debug)]
 pub struct InstrumentedStore<S> {
     inner: S,
-    name: Arc<str>,
+    pub(crate) name: Arc<str>,
+    pub(crate) url: Arc<str>,
     labels: StoreLabels,
     metrics: LakeMetrics,
 }
 
 impl<S: ObjectStore> InstrumentedStore<S> {
-    /// Wraps `inner`, recording with `metrics`.
+    /// Wraps `inner`, recording with `metrics`; spans name the lake by the store's description
+    /// (`LocalFileSystem(file:///data/lake/)`).
     pub fn new(inner: S, metrics: LakeMetrics) -> Self {
+        let shown = inner.to_string();
+        Self::with_url(inner, metrics, shown)
+    }
+
+    /// Wraps `inner`, naming the lake `url` (`lake.url` on every span).
+    pub fn with_url(inner: S, metrics: LakeMetrics, url: impl Into<String>) -> Self {
         let shown = inner.to_string();
         let name = shown.split(['(', ' ']).next().unwrap_or("object_store").to_string();
         let name: Arc<str> = name.into();
-        Self { inner, labels: StoreLabels::new(&name), name, metrics }
+        Self { inner, labels: StoreLabels::new(&name), name, url: url.into().into(), metrics }
     }
 
     /// The wrapped store.
@@ -73,13 +81,13 @@ impl<S: ObjectStore> fmt::Display for InstrumentedStore<S> {
 #[async_trait]
 impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
     async fn put_opts(&self, location: &Path, payload: PutPayload, opts: PutOptions) -> Result<PutResult> {
-        let span = lake_span!("lake.put", self.name, path = location.as_ref());
+        let span = lake_span!("lake.put", self, path = location.as_ref());
         let bytes = payload.content_length() as u64;
         self.run(self.op(span, "put"), self.inner.put_opts(location, payload, opts), |_| bytes).await
     }
 
     async fn put_multipart_opts(&self, location: &Path, opts: PutMultipartOptions) -> Result<Box<dyn MultipartUpload>> {
-        let span = lake_span!("lake.put_multipart", self.name, path = location.as_ref());
+        let span = lake_span!("lake.put_multipart", self, path = location.as_ref());
         let op = self.op(span, "put_multipart");
         match self.inner.put_multipart_opts(location, opts).instrument(op.span.clone()).await {
             Ok(upload) => Ok(Box::new(TracedUpload::new(upload, op))),
@@ -92,15 +100,19 @@ impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
         let (span, operation) = if options.head {
-            (lake_span!("lake.head", self.name, path = location.as_ref()), "head")
+            (lake_span!("lake.head", self, path = location.as_ref()), "head")
         } else if options.range.is_some() {
-            (lake_span!("lake.get_range", self.name, path = location.as_ref()), "get_range")
+            (lake_span!("lake.get_range", self, path = location.as_ref()), "get_range")
         } else {
-            (lake_span!("lake.get", self.name, path = location.as_ref()), "get")
+            (lake_span!("lake.get", self, path = location.as_ref()), "get")
         };
         let op = self.op(span, operation);
         let result = match self.inner.get_opts(location, options).instrument(op.span.clone()).await {
             Ok(result) => result,
+            Err(err @ object_store::Error::NotFound { .. }) if operation == "head" => {
+                op.absent();
+                return Err(err);
+            }
             Err(err) => {
                 op.fail(&err, 0);
                 return Err(err);
@@ -123,35 +135,35 @@ impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
     }
 
     async fn get_ranges(&self, location: &Path, ranges: &[Range<u64>]) -> Result<Vec<Bytes>> {
-        let span = lake_span!("lake.get_ranges", self.name, path = location.as_ref());
+        let span = lake_span!("lake.get_ranges", self, path = location.as_ref());
         set_count(&span, "lake.range_count", ranges.len() as u64);
         let fut = self.inner.get_ranges(location, ranges);
         self.run(self.op(span, "get_ranges"), fut, |parts| parts.iter().map(|b| b.len() as u64).sum()).await
     }
 
     fn delete_stream(&self, locations: BoxStream<'static, Result<Path>>) -> BoxStream<'static, Result<Path>> {
-        let span = lake_span!("lake.delete", self.name);
+        let span = lake_span!("lake.delete", self);
         let op = self.op(span, "delete");
         let inner = op.span.in_scope(|| self.inner.delete_stream(locations));
         TracedDeletes::boxed(inner, op)
     }
 
     fn list(&self, prefix: Option<&Path>) -> BoxStream<'static, Result<ObjectMeta>> {
-        let span = lake_span!("lake.list", self.name, prefix = prefix.map_or("", |p| p.as_ref()));
+        let span = lake_span!("lake.list", self, prefix = prefix.map_or("", |p| p.as_ref()));
         let op = self.op(span, "list");
         let inner = op.span.in_scope(|| self.inner.list(prefix));
         TracedList::boxed(inner, op)
     }
 
     fn list_with_offset(&self, prefix: Option<&Path>, offset: &Path) -> BoxStream<'static, Result<ObjectMeta>> {
-        let span = lake_span!("lake.list", self.name, prefix = prefix.map_or("", |p| p.as_ref()));
+        let span = lake_span!("lake.list", self, prefix = prefix.map_or("", |p| p.as_ref()));
         let op = self.op(span, "list");
         let inner = op.span.in_scope(|| self.inner.list_with_offset(prefix, offset));
         TracedList::boxed(inner, op)
     }
 
     async fn list_with_delimiter(&self, prefix: Option<&Path>) -> Result<ListResult> {
-        let span = lake_span!("lake.list_with_delimiter", self.name, prefix = prefix.map_or("", |p| p.as_ref()));
+        let span = lake_span!("lake.list_with_delimiter", self, prefix = prefix.map_or("", |p| p.as_ref()));
         let op = self.op(span, "list_with_delimiter");
         let span = op.span.clone();
         let result = self.run(op, self.inner.list_with_delimiter(prefix), |_| 0).await;
@@ -162,13 +174,13 @@ impl<S: ObjectStore> ObjectStore for InstrumentedStore<S> {
     }
 
     async fn copy_opts(&self, from: &Path, to: &Path, options: CopyOptions) -> Result<()> {
-        let span = lake_span!("lake.copy", self.name, path = from.as_ref());
+        let span = lake_span!("lake.copy", self, path = from.as_ref());
         span.record("lake.destination", to.as_ref());
         self.run(self.op(span, "copy"), self.inner.copy_opts(from, to, options), |_| 0).await
     }
 
     async fn rename_opts(&self, from: &Path, to: &Path, options: RenameOptions) -> Result<()> {
-        let span = lake_span!("lake.rename", self.name, path = from.as_ref());
+        let span = lake_span!("lake.rename", self, path = from.as_ref());
         span.record("lake.destination", to.as_ref());
         self.run(self.op(span, "rename"), self.inner.rename_opts(from, to, options), |_| 0).await
     }

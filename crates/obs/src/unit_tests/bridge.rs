@@ -121,3 +121,35 @@ fn error_events_set_status_and_info_events_stay_logs() {
     assert!(matches!(h.span("failing").status, Status::Error { .. }));
     assert_eq!(h.emitted_logs().len(), 2);
 }
+
+/// Counts every event it sees: the application's own layer in a composed subscriber.
+struct CountEvents(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CountEvents {
+    fn on_event(&self, _event: &tracing::Event<'_>, _ctx: tracing_subscriber::layer::Context<'_, S>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The bridge composes as a `Layer` beside the application's own: its filters are per layer, so
+/// the application's layer still sees the debug events the bridge does not export.
+#[test]
+fn bridge_composes_with_the_apps_own_layer() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    let h = Harness::new();
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let bridged = crate::telemetry::layers::Bridged { level: tracing::Level::INFO, spans: true, logs: true };
+    let composed = tracing_subscriber::registry()
+        .with(crate::telemetry::layers::bridge(&h.providers, bridged))
+        .with(CountEvents(seen.clone()));
+    tracing::subscriber::with_default(composed, || {
+        tracing::info_span!("composed").in_scope(|| {
+            tracing::info!("exported");
+            tracing::debug!("only for the app");
+        });
+    });
+    assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let bodies: Vec<_> = h.emitted_logs().iter().filter_map(|l| l.record.body().cloned()).collect();
+    assert_eq!(bodies, [AnyValue::from("exported")]);
+    assert_eq!(h.span("composed").name, "composed");
+}

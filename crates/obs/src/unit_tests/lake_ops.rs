@@ -163,3 +163,35 @@ fn local_file_store_is_traced() {
     assert_eq!(attr(&h.span("lake.get"), "lake.bytes").as_deref(), Some("3"));
     assert_eq!(attr(&h.span("lake.list"), "lake.object_count").as_deref(), Some("1"));
 }
+
+/// An existence probe that finds nothing (`head` → NotFound, what `LakeClient::exists` asks) is
+/// not an error span: status unset, `lake.found=false`, no `error.type`, counted as ok.
+#[test]
+fn head_not_found_is_a_probe_answer_not_an_error() {
+    let h = Harness::new();
+    let lake = crate::LakeClient::open("memory://").unwrap().instrumented(h.lake_metrics());
+    let exists = h.block_on(lake.exists("bars/none.csv")).unwrap();
+    assert!(!exists);
+    let head = h.span("lake.head");
+    assert_eq!(head.status, Status::Unset);
+    assert_eq!(attr(&head, "lake.found").as_deref(), Some("false"));
+    assert_eq!(attr(&head, "error.type"), None);
+    assert_eq!(h.histogram_count(METRIC_DURATION, &[("lake.operation.name", "head"), ("lake.outcome", "ok")]), 1);
+}
+
+/// Spans name the lake they used: a `LakeClient`'s URL, or a raw store's description with its root.
+#[test]
+fn spans_name_the_lake() {
+    let h = Harness::new();
+    let client = crate::LakeClient::open("memory://").unwrap().instrumented(h.lake_metrics());
+    h.block_on(client.write("a.txt", "x")).unwrap();
+    assert_eq!(attr(&h.span("lake.put"), "lake.url").as_deref(), Some("memory://"));
+    let dir = tempfile::tempdir().unwrap();
+    let local = object_store::local::LocalFileSystem::new_with_prefix(dir.path()).unwrap();
+    let lake = InstrumentedStore::new(local, h.lake_metrics());
+    h.block_on(lake.put(&Path::from("b.txt"), "y".into())).unwrap();
+    let spans = h.finished();
+    let local_put = spans.iter().find(|s| attr(s, "lake.store").as_deref() == Some("LocalFileSystem")).unwrap();
+    let url = attr(local_put, "lake.url").unwrap();
+    assert!(url.contains(&dir.path().display().to_string()), "{url}");
+}

@@ -14,6 +14,7 @@ fn config(protocol: Protocol, endpoint: &str) -> ObsConfig {
         .exporter(Exporter::Otlp(protocol))
         .endpoint(endpoint)
         .export_timeout(Duration::from_millis(800))
+        .console_logs(false)
         .build()
 }
 
@@ -77,4 +78,72 @@ async fn drop_inside_a_runtime_flushes() {
         .read_json()
         .unwrap();
     assert!(stats["stores"]["traces"]["ingested"].as_u64().unwrap() >= 1, "{stats}");
+}
+
+/// A collector that accepts connections and never answers, with a 30 s export timeout and a 1 s
+/// shutdown budget: every signal's export is stopped at the deadline (an export could only end
+/// before its 30 s that way), and each signal, metrics included, reports what it lost.
+#[test]
+fn blackholed_collector_is_cut_at_the_shutdown_deadline() {
+    let endpoint = crate::blackhole();
+    let config = ObsConfig::builder()
+        .service_name("obs_blackhole")
+        .exporter(Exporter::Otlp(Protocol::HttpProtobuf))
+        .endpoint(&endpoint)
+        .export_timeout(Duration::from_secs(30))
+        .shutdown_timeout(Duration::from_secs(1))
+        .console_logs(false)
+        .build();
+    let mut pipeline = obs::pipeline(config).unwrap();
+    emit(&pipeline.dispatch);
+    pipeline.guard.meter("blackhole").u64_counter("blackhole.count").build().add(1, &[]);
+    let err = pipeline.guard.shutdown().unwrap_err();
+    let failure = err.downcast_ref::<ExportFailure>().unwrap();
+    let signals: Vec<obs::Signal> = failure.failures.iter().map(|f| f.signal).collect();
+    assert_eq!(signals, obs::Signal::ALL, "{failure}");
+    for each in &failure.failures {
+        assert!(each.dropped > 0, "{each}");
+        assert!(each.endpoint.starts_with(&endpoint), "{each}");
+        assert!(each.errors.iter().any(|e| e.contains("stopped at the shutdown deadline")), "{each}");
+    }
+    assert!(failure.report.metrics_dropped > 0, "undelivered metrics are counted: {failure}");
+}
+
+/// A span per bar: 100 runs of 1000 bars, 100 000 spans in one burst of a few seconds, against
+/// the live backend. With the default queue every span is exported; with a 64-span queue the
+/// loss is counted exactly and reported, naming the signal.
+#[test]
+fn span_per_bar_burst_is_exported_or_reported() {
+    const BARS: u64 = 100_000;
+    const RUNS: u64 = 100;
+    let server = EmbeddedServer::start(&[]).unwrap();
+    let endpoint = server.url(ports::OTLP_HTTP);
+    let burst = |queue: Option<usize>| {
+        let mut config = ObsConfig::builder()
+            .service_name("obs_span_per_bar")
+            .exporter(Exporter::Otlp(Protocol::HttpProtobuf))
+            .endpoint(&endpoint)
+            .console_logs(false);
+        if let Some(queue) = queue {
+            config = config.span_queue_size(queue);
+        }
+        // A generous budget: a debug build on a loaded machine exports a few thousand spans a second.
+        let mut pipeline = obs::pipeline(config.shutdown_timeout(Duration::from_secs(120))).unwrap();
+        tracing::dispatcher::with_default(&pipeline.dispatch, || {
+            for run in 0..RUNS {
+                let _run = tracing::info_span!("backtest", run).entered();
+                for bar in 0..BARS / RUNS {
+                    tracing::info_span!("bar", bar).in_scope(|| {});
+                }
+            }
+        });
+        pipeline.guard.shutdown()
+    };
+    let report = burst(None).unwrap();
+    assert_eq!((report.spans_exported, report.spans_dropped), (BARS + RUNS, 0));
+    let err = burst(Some(64)).unwrap_err();
+    let failure = err.downcast_ref::<ExportFailure>().unwrap();
+    assert!(failure.report.spans_dropped > 0, "{failure}");
+    assert_eq!(failure.report.spans_exported + failure.report.spans_dropped, BARS + RUNS, "{failure}");
+    assert!(failure.to_string().starts_with("telemetry export failed: traces: dropped "), "{failure}");
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backtest;
+mod global;
 mod in_process;
 mod refusing;
 
@@ -38,4 +39,15 @@ pub fn summary(run: &Run) -> (String, u64, u64) {
     assert_eq!(run.code, Some(0), "stderr: {}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
     (json["trace_id"].as_str().unwrap().to_string(), json["bars"].as_u64().unwrap(), json["trades"].as_u64().unwrap())
+}
+
+/// A collector that accepts connections and never answers; its base URL.
+pub fn blackhole() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().map_while(Result::ok).collect();
+        drop(held);
+    });
+    endpoint
 }

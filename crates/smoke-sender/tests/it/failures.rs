@@ -50,7 +50,8 @@ fn assert_failed_naming(run: &crate::Run, endpoint: &str) {
     assert!(run.code.is_some(), "killed by a signal: {}", run.stderr);
     assert!(run.stdout.is_empty(), "nothing on stdout when the export failed: {}", run.stdout);
     assert!(run.stderr.contains(endpoint), "stderr must name {endpoint}: {}", run.stderr);
-    assert!(run.stderr.contains("dropped 1 span(s), 1 log record(s)"), "{}", run.stderr);
+    assert!(run.stderr.contains("traces: dropped 1 span(s) sent to "), "{}", run.stderr);
+    assert!(run.stderr.contains("logs: dropped 1 log record(s) sent to "), "{}", run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
 
