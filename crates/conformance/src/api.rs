@@ -10,6 +10,9 @@ use serde_json::Value as Json;
 /// Longest one query may take (the suite gives 10 s; a debug obs-embedded on a busy machine needs more).
 pub const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Largest answer read (the raw-sample probes of `verify` are a few MB).
+const MAX_ANSWER_BYTES: u64 = 256 << 20;
+
 /// Label set of a series, `__name__` included when present.
 pub type Labels = BTreeMap<String, String>;
 
@@ -73,7 +76,12 @@ impl Client {
         let mut resp =
             self.agent.post(&url).send_form(form.iter().copied()).with_context(|| format!("POST {url} {form:?}"))?;
         let status = resp.status().as_u16();
-        let body = resp.body_mut().read_to_string().with_context(|| format!("read the answer of {url}"))?;
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER_BYTES)
+            .read_to_string()
+            .with_context(|| format!("read the answer of {url}"))?;
         Ok(parse(status, &body))
     }
 }

@@ -8,13 +8,13 @@ use crate::rng::Rng;
 pub const DATA_START_MS: i64 = 1_767_607_200_000;
 /// The suite's scrape interval.
 pub const SCRAPE_INTERVAL_MS: i64 = 5_000;
-/// Scrapes per instance (90 minutes).
-pub const SCRAPES: i64 = 1_080;
+/// Scrapes per instance (80 minutes).
+pub const SCRAPES: i64 = 960;
 /// Last possible sample time (exclusive), unix ms.
 pub const DATA_END_MS: i64 = DATA_START_MS + SCRAPES * SCRAPE_INTERVAL_MS;
 /// End of the suite's query range: late enough that `[1h]` ranges, 10 m offsets and the 5 m
 /// lookback before the start see data.
-pub const QUERY_END_MS: i64 = DATA_START_MS + 85 * 60_000;
+pub const QUERY_END_MS: i64 = DATA_START_MS + 75 * 60_000;
 /// The suite's default range (10 minutes).
 pub const QUERY_START_MS: i64 = QUERY_END_MS - 10 * 60_000;
 /// The suite's default resolution.
@@ -23,7 +23,10 @@ pub const QUERY_STEP_MS: i64 = 10_000;
 pub const JOB: &str = "demo";
 /// The `instance` labels, as in the suite's Prometheus config.
 pub const INSTANCES: [&str; 3] = ["demo.promlabs.com:10000", "demo.promlabs.com:10001", "demo.promlabs.com:10002"];
-/// Each instance is scraped this much later than the previous one, so samples do not sit on steps.
+/// The first instance's scrape offset: real scrapes land at arbitrary milliseconds, never on the
+/// query steps (whole 10 s), so range boundaries never fall exactly on a sample.
+const FIRST_PHASE_MS: i64 = 321;
+/// Each instance is scraped this much later than the previous one.
 const INSTANCE_PHASE_MS: i64 = 1_234;
 
 /// The Prometheus type of a family.
@@ -81,7 +84,7 @@ pub struct Family {
 
 /// Timestamp of scrape `i` of instance `k`.
 pub fn scrape_ms(k: usize, i: i64) -> i64 {
-    DATA_START_MS + k as i64 * INSTANCE_PHASE_MS + i * SCRAPE_INTERVAL_MS
+    DATA_START_MS + FIRST_PHASE_MS + k as i64 * INSTANCE_PHASE_MS + i * SCRAPE_INTERVAL_MS
 }
 
 /// The whole data set.

@@ -171,13 +171,11 @@ pub fn api_bounds() -> Vec<f64> {
 pub fn api() -> Family {
     let bounds = api_bounds();
     // (method, path, status, requests per scrape, base latency s)
-    let combos: [(&str, &str, &str, u64, f64); 7] = [
+    let combos: [(&str, &str, &str, u64, f64); 5] = [
         ("GET", "/api/foo", "200", 60, 0.010),
         ("GET", "/api/foo", "500", 1, 0.010),
-        ("POST", "/api/foo", "200", 20, 0.020),
         ("GET", "/api/bar", "200", 40, 0.015),
         ("POST", "/api/bar", "200", 10, 0.050),
-        ("POST", "/api/bar", "500", 1, 0.050),
         ("GET", "/api/nonexistent", "404", 2, 0.0002),
     ];
     let mut streams = Vec::new();

@@ -105,7 +105,7 @@ mod tests {
     fn gauge_lines_look_like_openmetrics() {
         let text = render(&[crate::demo::cpu().remove(0)]);
         assert!(text.starts_with("# HELP demo_num_cpus The number of CPUs.\n# TYPE demo_num_cpus gauge\n"), "{text}");
-        assert!(text.contains("demo_num_cpus{job=\"demo\",instance=\"demo.promlabs.com:10001\"} 8 1767607201.234\n"));
+        assert!(text.contains("demo_num_cpus{job=\"demo\",instance=\"demo.promlabs.com:10001\"} 8 1767607201.555\n"));
         assert!(text.ends_with("# EOF\n"));
     }
 }

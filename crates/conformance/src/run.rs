@@ -3,6 +3,7 @@
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use test_support::embedded::EmbeddedServer;
@@ -30,16 +31,23 @@ pub struct Outcome {
 
 /// Starts both backends, loads the data, checks it, and runs the whole suite.
 pub fn promql() -> Result<Vec<Outcome>> {
+    let started = Instant::now();
+    let step = |what: &str| eprintln!("conformance: {what} ({:.1?})", started.elapsed());
     let families = data::demo();
     let prometheus = Prometheus::start(&openmetrics::render(&families)).context("start the reference Prometheus")?;
+    step("Prometheus ready with the backfilled data");
     let embedded = EmbeddedServer::start(&["--metrics-history", HISTORY_SECS]).context("start obs-embedded")?;
     otlp::push(&embedded.url(obs_stack::ports::OTLP_HTTP), &otlp::requests(&families))
         .context("push the data set to obs-embedded over OTLP/HTTP")?;
+    step("obs-embedded loaded over OTLP");
     let reference = Client::new(&prometheus.url);
     let test = Client::new(&embedded.url(obs_stack::ports::PROMETHEUS));
     verify::same_data(&reference, &test)?;
+    step("both hold the same series and samples");
     let cases = suite::expanded()?;
-    Ok(run_all(&reference, &test, &cases))
+    let outcomes = run_all(&reference, &test, &cases);
+    step(&format!("{} queries compared", cases.len()));
+    Ok(outcomes)
 }
 
 /// Runs `cases` on both sides with a few workers, keeping the suite's order.

@@ -9,8 +9,8 @@ use crate::data::DATA_END_MS;
 
 /// Instant queries at the end of the data whose answers must be identical on both sides.
 pub const PROBES: &[&str] = &[
-    "count(count_over_time({__name__=~\"demo_.+\"}[2h]))",
-    "sum(count_over_time({__name__=~\"demo_.+\"}[2h]))",
+    "count({__name__=~\"demo_.+\"})",
+    "count by (__name__) ({__name__=~\"demo_.+\"})",
     "demo_num_cpus[2h]",
     "demo_cpu_usage_seconds_total[2h]",
     "demo_memory_usage_bytes[2h]",
@@ -18,7 +18,7 @@ pub const PROBES: &[&str] = &[
     "demo_batch_last_success_timestamp_seconds[2h]",
     "demo_items_shipped_total[2h]",
     "demo_intermittent_metric[2h]",
-    "demo_api_request_duration_seconds_bucket{instance=\"demo.promlabs.com:10001\",method=\"POST\",path=\"/api/bar\"}[2h]",
+    "demo_api_request_duration_seconds_bucket{instance=\"demo.promlabs.com:10001\"}[2h]",
     "demo_api_request_duration_seconds_sum[2h]",
     "demo_api_request_duration_seconds_count[2h]",
 ];
