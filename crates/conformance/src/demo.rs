@@ -21,7 +21,7 @@ fn family(name: &'static str, help: &'static str, kind: Kind, streams: Vec<Strea
 pub fn cpu() -> Vec<Family> {
     let cpus = (0..3).map(|k| gauge_stream(k, vec![], |_| Some(f64::from(CPUS[k])))).collect();
     let mut usage = Vec::new();
-    for k in 0..3 {
+    for (k, cpus) in CPUS.into_iter().enumerate() {
         for (mode, ratio) in [("idle", 0.0), ("system", 0.1), ("user", 0.5)] {
             let mut rng = rng_for("cpu", k, &[mode]);
             let mut total = 0.0;
@@ -29,7 +29,7 @@ pub fn cpu() -> Vec<Family> {
                 if k == 1 && i == RESTART_SCRAPE {
                     total = 0.0;
                 }
-                let factor = f64::from(CPUS[k]) * 5.0;
+                let factor = f64::from(cpus) * 5.0;
                 let ratio = if mode == "idle" { 0.4 } else { ratio };
                 total += (ratio + (rng.float() - 0.5) / 5.0) * factor;
                 Some(total)
@@ -179,7 +179,7 @@ pub fn api() -> Family {
         ("GET", "/api/nonexistent", "404", 2, 0.0002),
     ];
     let mut streams = Vec::new();
-    for k in 0..3 {
+    for (k, instance) in INSTANCES.into_iter().enumerate() {
         for (method, path, status, per_scrape, base) in combos {
             let mut rng = rng_for("api", k, &[method, path, status]);
             let mut buckets = vec![0u64; bounds.len() + 1];
@@ -199,7 +199,7 @@ pub fn api() -> Family {
             }
             let labels =
                 vec![("method", method.to_string()), ("path", path.to_string()), ("status", status.to_string())];
-            streams.push(Stream { instance: INSTANCES[k], labels, points });
+            streams.push(Stream { instance, labels, points });
         }
     }
     Family {

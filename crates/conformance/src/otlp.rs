@@ -73,30 +73,42 @@ fn metric(f: &Family, instance: &str, from: i64, to: i64) -> Option<Metric> {
     Some(Metric { name: f.name.into(), description: f.help.into(), data: Some(data), ..Default::default() })
 }
 
-/// Requests in the order to send them: time chunks in order, each instance's families inside.
-pub fn requests(families: &[Family]) -> Vec<ExportMetricsServiceRequest> {
-    let mut out = Vec::new();
-    let mut from = DATA_START_MS;
-    while from < crate::data::DATA_END_MS + CHUNK_MS {
-        let to = from + CHUNK_MS;
-        for instance in INSTANCES {
-            let metrics: Vec<Metric> = families.iter().filter_map(|f| metric(f, instance, from, to)).collect();
-            if metrics.is_empty() {
-                continue;
+/// Requests per instance (series of different instances are independent), each list in time order.
+pub fn requests(families: &[Family]) -> Vec<Vec<ExportMetricsServiceRequest>> {
+    INSTANCES
+        .iter()
+        .map(|instance| {
+            let mut out = Vec::new();
+            let mut from = DATA_START_MS;
+            while from < crate::data::DATA_END_MS + CHUNK_MS {
+                let to = from + CHUNK_MS;
+                let metrics: Vec<Metric> = families.iter().filter_map(|f| metric(f, instance, from, to)).collect();
+                from = to;
+                if metrics.is_empty() {
+                    continue;
+                }
+                let resource =
+                    Resource { attributes: vec![kv("job", JOB), kv("instance", instance)], ..Default::default() };
+                out.push(ExportMetricsServiceRequest {
+                    resource_metrics: vec![ResourceMetrics {
+                        resource: Some(resource),
+                        scope_metrics: vec![ScopeMetrics { scope: None, metrics, ..Default::default() }],
+                        ..Default::default()
+                    }],
+                });
             }
-            let resource =
-                Resource { attributes: vec![kv("job", JOB), kv("instance", instance)], ..Default::default() };
-            out.push(ExportMetricsServiceRequest {
-                resource_metrics: vec![ResourceMetrics {
-                    resource: Some(resource),
-                    scope_metrics: vec![ScopeMetrics { scope: None, metrics, ..Default::default() }],
-                    ..Default::default()
-                }],
-            });
-        }
-        from = to;
-    }
-    out
+            out
+        })
+        .collect()
+}
+
+/// Posts each list on its own thread, in order within the list (so each series stays in time
+/// order), failing on any error or rejected point.
+pub fn push_all(base: &str, lists: &[Vec<ExportMetricsServiceRequest>]) -> Result<()> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = lists.iter().map(|list| scope.spawn(move || push(base, list))).collect();
+        handles.into_iter().try_for_each(|h| h.join().map_err(|_| anyhow::anyhow!("an OTLP sender panicked"))?)
+    })
 }
 
 /// Posts every request to `base` (`http://host:port` of OTLP/HTTP), failing on any rejected point.

@@ -37,7 +37,7 @@ pub fn promql() -> Result<Vec<Outcome>> {
     let prometheus = Prometheus::start(&openmetrics::render(&families)).context("start the reference Prometheus")?;
     step("Prometheus ready with the backfilled data");
     let embedded = EmbeddedServer::start(&["--metrics-history", HISTORY_SECS]).context("start obs-embedded")?;
-    otlp::push(&embedded.url(obs_stack::ports::OTLP_HTTP), &otlp::requests(&families))
+    otlp::push_all(&embedded.url(obs_stack::ports::OTLP_HTTP), &otlp::requests(&families))
         .context("push the data set to obs-embedded over OTLP/HTTP")?;
     step("obs-embedded loaded over OTLP");
     let reference = Client::new(&prometheus.url);
