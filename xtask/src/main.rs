@@ -4,6 +4,7 @@
 mod bench;
 mod check;
 mod ci;
+mod conformance;
 mod down;
 mod fuzz;
 mod logs;
@@ -57,6 +58,8 @@ enum Command {
     Bench(bench::Args),
     /// Run the property tests of the parsers and decoders for N minutes with fresh seeds
     Fuzz(fuzz::Args),
+    /// Score obs-embedded against the real backend on an upstream suite (`promql`: prometheus/compliance)
+    Conformance(conformance::Args),
     /// Load a release obs-embedded at its caps for N minutes; fail on RSS, a crash or a missed health probe
     Soak(soak::Args),
 }
@@ -74,6 +77,7 @@ fn main() -> std::process::ExitCode {
         Command::Bench(args) => args.run(),
         Command::Fuzz(args) => args.run(),
         Command::Soak(args) => args.run(),
+        Command::Conformance(args) => args.run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
