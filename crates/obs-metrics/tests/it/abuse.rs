@@ -30,7 +30,7 @@ fn crash_queries_answer_bad_data() {
         (vec!["1"; 5_000].join("+"), "number of operators is 4999, over the limit of 1000"),
         (format!("{}1{}", "abs(".repeat(5_000), ")".repeat(5_000)), "nesting depth is 5000, over the limit of 64"),
         (format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000)), "length in bytes is 200001, over the limit"),
-        (format!("{}up", "-".repeat(20_000)), "operator characters is 20000, over the limit of 1000"),
+        (format!("{}up", "-".repeat(20_000)), "number of operators is 20000, over the limit of 1000"),
         ("up[1e300]".to_string(), "is out of range"),
         ("up offset 1e300".to_string(), "is out of range"),
     ];
