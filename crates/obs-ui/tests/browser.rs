@@ -124,7 +124,8 @@ fn synthetic_span(
         let k = (i - 1) % shape.fanout;
         let (p_start, p_duration) = times[parent];
         let slot = p_duration / (shape.fanout + 2);
-        (p_start + (k + 1) * slot, slot.max(1))
+        // The first child overlaps the second, so it is off the critical path; the others follow each other.
+        (p_start + (k + 1) * slot, (if k == 0 { 2 * slot } else { slot }).max(1))
     };
     times[i as usize] = (start, duration);
     let status = if (shape.fails)(i) {

@@ -126,7 +126,8 @@ document.addEventListener('keydown', (event) => {
     event.preventDefault();
     toggleHelp();
   } else if (event.key === '/') {
-    const box = /** @type {HTMLInputElement | null} */ (document.querySelector('#view input[name="find"], #view input.query, #goto-trace'));
+    const box = /** @type {HTMLInputElement | null} */ (['#view input[name="find"]', '#view input.query', '#goto-trace']
+      .map((selector) => document.querySelector(selector)).find(Boolean));
     if (!box) return;
     event.preventDefault();
     box.focus();
