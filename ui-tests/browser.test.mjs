@@ -584,8 +584,8 @@ test('one history entry per navigation; span selection replaces; Back returns to
   await row.locator('a').click();
   await page.locator('[data-waterfall] .wf-row').first().waitFor();
   assert.equal(await page.evaluate(() => history.length), before + 1, 'a link click adds one entry');
-  await page.locator('[data-waterfall] [data-index="2"] .nm').click();
-  await page.locator('[data-waterfall] [data-index="3"] .nm').click();
+  await page.locator('[data-waterfall] .wf-row:nth-child(3) .nm').click();
+  await page.locator('[data-waterfall] .wf-row:nth-child(4) .nm').click();
   assert.equal(await page.evaluate(() => history.length), before + 1, 'selecting spans adds none');
   await row.page().goBack();
   await page.waitForURL('**/traces?service=ui_big_trace');

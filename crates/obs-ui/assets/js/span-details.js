@@ -13,16 +13,16 @@ export function logsQueryLink(filter, startMs, durationMs) {
 
 /** A button that copies `text` and says so. */
 export function copyButton(text, what) {
-  const button = h('button', { type: 'button', class: 'copy', 'data-copy': what, title: `copy ${what}`, 'aria-label': `copy ${what}` }, 'copy');
+  const button = h('button', { type: 'button', class: 'copy', 'data-copy': what, title: `copy ${what}` }, `Copy ${what}`);
   button.addEventListener('click', async (event) => {
     event.stopPropagation();
     try {
       await navigator.clipboard.writeText(text);
-      button.textContent = 'copied';
+      button.textContent = 'Copied';
     } catch {
       button.textContent = 'copy failed: select the text';
     }
-    setTimeout(() => { button.textContent = 'copy'; }, 1500);
+    setTimeout(() => { button.textContent = `Copy ${what}`; }, 1500);
   });
   return button;
 }
