@@ -30,7 +30,8 @@ pub struct ApiUrls {
 
 /// The UI served on the Grafana port: pages, assets, `/ui/config.json` and Grafana-style `/explore` links.
 ///
-/// It has no fallback, so it merges with the API routers; unknown paths answer 404.
+/// Its fallback answers unknown paths with 404: the HTML shell outside `/api/` (the app's own "not
+/// found" page), plain text under it. Merge it only with routers that have no fallback of their own.
 pub fn router(urls: ApiUrls) -> axum::Router {
     routes::router(urls).layer(axum::middleware::map_response(headers::secure))
 }

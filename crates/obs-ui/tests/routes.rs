@@ -62,16 +62,23 @@ fn assets_are_served_with_their_content_types() {
     }
 }
 
-/// Unknown paths and unknown assets answer 404 (the router has no fallback, so it merges with the API routers).
+/// Unknown page paths answer 404 with the HTML shell (the app draws its own "not found" page); unknown
+/// assets and API paths answer a plain 404.
 #[test]
 fn unknown_paths_are_404() {
     let served = serve();
     let base = served.url();
-    assert_eq!(get(&format!("{base}/nope")).0, 404);
-    assert_eq!(get(&format!("{base}/trace/a/b")).0, 404);
+    for path in ["/nope", "/traces/", "/trace/", "/trace/a/b"] {
+        let (status, content_type, _, body) = get(&format!("{base}{path}"));
+        assert_eq!((status, content_type.as_str()), (404, "text/html; charset=utf-8"), "{path}");
+        assert!(body.contains("/assets/js/app.js"), "{path}: {body}");
+    }
     let (status, _, _, body) = get(&format!("{base}/assets/js/missing.js"));
     assert_eq!(status, 404);
     assert!(body.contains("missing.js"), "{body}");
+    let (status, content_type, _, _) = get(&format!("{base}/api/nothing/here"));
+    assert_eq!(status, 404);
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
 }
 
 /// The home page's endpoints come from the `ApiUrls` the server was built with.
@@ -118,4 +125,16 @@ fn every_imported_module_is_compiled_in() {
         ASSETS.iter().filter(|a| a.path.ends_with(".js")).count(),
         "a file in assets/js is not in ASSETS"
     );
+}
+
+/// A page's module imports only shared modules, never another page's (home, traces, trace-view, logs, metrics).
+#[test]
+fn pages_import_only_shared_modules() {
+    const PAGES: [&str; 5] = ["home.js", "traces.js", "trace-view.js", "logs.js", "metrics.js"];
+    for asset in ASSETS.iter().filter(|a| a.path.ends_with(".js") && a.path != "js/app.js") {
+        for part in asset.body.split("from './").skip(1) {
+            let name = part.split('\'').next().unwrap_or_default();
+            assert!(!PAGES.contains(&name), "{} imports the page module {name}", asset.path);
+        }
+    }
 }

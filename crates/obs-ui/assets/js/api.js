@@ -23,7 +23,13 @@ function messageOf(status, statusText, body) {
   return text ? `${status}: ${text}` : `${status} ${statusText || 'error'}`;
 }
 
-/** GETs `path` with `query` params and answers its JSON; throws ApiError with the API's message. */
+/**
+ * GETs `path` with `query` params and answers its JSON; throws ApiError with the API's message.
+ * @param {string} path
+ * @param {Record<string, unknown>} [query]
+ * @param {{signal?: AbortSignal, headers?: Record<string, string>}} [options]
+ * @returns {Promise<any>}
+ */
 export async function getJSON(path, query = {}, { signal, headers } = {}) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
@@ -48,7 +54,13 @@ export async function getJSON(path, query = {}, { signal, headers } = {}) {
   }
 }
 
-/** Prometheus-style envelope (`{status, data}`) unwrapped to `data`. */
+/**
+ * Prometheus-style envelope (`{status, data}`) unwrapped to `data`.
+ * @param {string} path
+ * @param {Record<string, unknown>} [query]
+ * @param {{signal?: AbortSignal, headers?: Record<string, string>}} [options]
+ * @returns {Promise<any>}
+ */
 export async function getData(path, query, options) {
   const json = await getJSON(path, query, options);
   if (json.status && json.status !== 'success') throw new ApiError(200, json.error || 'query failed');

@@ -69,12 +69,14 @@ function extent(values) {
   return [Math.floor(min / step + 1e-9) * step, Math.ceil(max / step - 1e-9) * step];
 }
 
-/** A line chart of `series` ([{name, points: [[ms, value]]}]) over [from, to], with legend and hover. */
+/** A line chart of `series` ([{name, points: [[ms, value]]}]) over [from, to], with hover and a legend
+ * whose entries toggle their series (click), or show only that one (Shift/Ctrl+click; again for all). */
 export function lineChart(series, { from, to, height = 260 }) {
   const [yMin, yMax] = extent(series.flatMap((se) => se.points.map((p) => p[1])));
   const { x, y, grid, axis } = frame(height, from, to, yMin, yMax);
   const svg = s('svg', { viewBox: `0 0 ${W} ${height}`, 'data-series-count': series.length }, grid, axis);
-  series.forEach((se, i) => {
+  const groups = series.map((se, i) => {
+    const g = s('g', { 'data-series-group': i });
     let d = '';
     let gap = true;
     for (const [t, v] of se.points) {
@@ -83,19 +85,35 @@ export function lineChart(series, { from, to, height = 260 }) {
       gap = false;
     }
     const path = s('path', { d, fill: 'none', stroke: colour(se.name, i), 'stroke-width': 1.5, 'data-series': se.name });
-    svg.append(path);
+    g.append(path);
     if (se.points.length <= 40) {
-      for (const [t, v] of se.points) if (Number.isFinite(v)) svg.append(s('circle', { cx: x(t), cy: y(v), r: 2.5, fill: colour(se.name, i) }));
+      for (const [t, v] of se.points) if (Number.isFinite(v)) g.append(s('circle', { cx: x(t), cy: y(v), r: 2.5, fill: colour(se.name, i) }));
     }
+    svg.append(g);
+    return g;
   });
+  const hidden = new Set();
   const tip = h('div', { class: 'tip' });
   const cursor = s('line', { y1: PAD.top, y2: height - PAD.bottom, stroke: '#8e9099', 'stroke-dasharray': '3 3', visibility: 'hidden' });
   svg.append(cursor);
   const box = h('div', { class: 'chart' }, svg, tip);
-  svg.addEventListener('mousemove', (event) => hover(event, { svg, tip, cursor, series, from, to, x }));
+  svg.addEventListener('mousemove', (event) => hover(event, { svg, tip, cursor, series: series.filter((_, i) => !hidden.has(i)), from, to, x }));
   svg.addEventListener('mouseleave', () => { tip.style.display = 'none'; cursor.setAttribute('visibility', 'hidden'); });
-  const legend = h('div', { class: 'legend', 'data-legend': '' }, series.map((se, i) =>
-    h('span', {}, h('i', { style: { background: colour(se.name, i) } }), se.name)));
+  const entries = series.map((se, i) => h('button', { type: 'button', class: 'legend-entry', 'aria-pressed': 'true', 'data-legend-entry': i, title: 'click: hide or show; Shift+click: only this one' },
+    h('i', { style: { background: colour(se.name, i) } }), se.name));
+  const apply = () => series.forEach((_, i) => {
+    groups[i].setAttribute('visibility', hidden.has(i) ? 'hidden' : 'visible');
+    entries[i].setAttribute('aria-pressed', String(!hidden.has(i)));
+  });
+  entries.forEach((entry, i) => entry.addEventListener('click', (event) => {
+    if (event.shiftKey || event.ctrlKey || event.metaKey) {
+      const only = hidden.size === series.length - 1 && !hidden.has(i);
+      hidden.clear();
+      if (!only) series.forEach((_, j) => { if (j !== i) hidden.add(j); });
+    } else if (hidden.has(i)) hidden.delete(i); else hidden.add(i);
+    apply();
+  }));
+  const legend = h('div', { class: 'legend', 'data-legend': '' }, entries);
   return h('div', {}, box, legend);
 }
 
@@ -140,4 +158,82 @@ export function barChart(points, { from, to, stepMs, height = 110 }) {
     svg.append(rect);
   }
   return h('div', { class: 'chart' }, svg);
+}
+
+/**
+ * A scatter of `points` ([{t: ms, v: value, label, error}]) over [from, to]; a click on a dot calls
+ * `onPick(point, event)`. Error points are drawn as red diamonds, so they differ by shape too.
+ * @param {{t: number, v: number, label: string, error?: boolean, id: string}[]} points
+ * @param {{from: number, to: number, height?: number, unit?: (v: number) => string, onPick: (p: any, e: MouseEvent) => void}} options
+ */
+export function scatterChart(points, { from, to, height = 140, unit = fmtNumber, onPick }) {
+  const [yMin, yMax] = extent(points.map((p) => p.v));
+  const { x, y, grid, axis } = frame(height, from, to, yMin, yMax);
+  for (const text of axis.querySelectorAll('text[text-anchor="end"]')) text.textContent = unit(Number(text.textContent.replace(/,/g, '')));
+  const svg = s('svg', { viewBox: `0 0 ${W} ${height}`, 'data-scatter': points.length }, grid, axis);
+  for (const p of points) {
+    const [cx, cy] = [x(p.t), y(p.v)];
+    const dot = p.error
+      ? s('path', { d: `M${cx},${cy - 5}L${cx + 5},${cy}L${cx},${cy + 5}L${cx - 5},${cy}Z`, fill: '#f2495c', class: 'dot', 'data-dot': p.id })
+      : s('circle', { cx, cy, r: 4, fill: '#5794f2', class: 'dot', 'data-dot': p.id });
+    dot.append(s('title', {}, p.label));
+    dot.addEventListener('click', (event) => onPick(p, event));
+    svg.append(dot);
+  }
+  return h('div', { class: 'chart scatter' }, svg);
+}
+
+/**
+ * Volume bars stacked by level: `series` ([{name: level, points: [[ms, count]]}]) each `stepMs` wide
+ * over [from, to]; each level's bars carry the class `vol-<level>` (coloured by the stylesheet).
+ * Dragging across the chart calls `onZoom(from, to)` with the chosen time range.
+ * @param {{name: string, points: [number, number][]}[]} series
+ * @param {{from: number, to: number, stepMs: number, height?: number, onZoom?: (from: number, to: number) => void}} options
+ */
+export function stackedBarChart(series, { from, to, stepMs, height = 110, onZoom }) {
+  /** @type {Map<number, number>} */
+  const totals = new Map();
+  for (const se of series) for (const [t, v] of se.points) totals.set(t, (totals.get(t) || 0) + v);
+  const [yMin, yMax] = extent([...totals.values()]);
+  const { x, y, grid, axis } = frame(height, from, to, yMin, yMax);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${height}`, 'data-bars': totals.size, 'data-stacked': series.map((se) => se.name).join(',') }, grid, axis);
+  const width = Math.max(x(from + stepMs) - x(from) - 1, 1);
+  /** @type {Map<number, number>} */
+  const base = new Map();
+  for (const se of series) {
+    for (const [t, v] of se.points) {
+      const below = base.get(t) || 0;
+      base.set(t, below + v);
+      const rect = s('rect', { x: Math.max(x(t - stepMs), PAD.left), y: y(below + v), width: Math.min(width, x(t) - PAD.left), height: Math.max(y(below) - y(below + v), 0), class: `vol-${se.name || 'unknown'}`, 'data-level': se.name || 'unknown' });
+      rect.append(s('title', {}, `${fmtTime(t)}: ${v} ${se.name || 'unknown'}`));
+      svg.append(rect);
+    }
+  }
+  const box = h('div', { class: 'chart volume' }, svg);
+  if (onZoom) {
+    const band = s('rect', { y: PAD.top, height: height - PAD.top - PAD.bottom, class: 'zoom-band', visibility: 'hidden' });
+    svg.append(band);
+    const timeAt = (event) => {
+      const rect = svg.getBoundingClientRect();
+      const vx = ((event.clientX - rect.left) / rect.width) * W;
+      return from + ((Math.min(Math.max(vx, PAD.left), W - PAD.right) - PAD.left) / (W - PAD.left - PAD.right)) * (to - from);
+    };
+    let start = null;
+    svg.addEventListener('pointerdown', (event) => { start = timeAt(event); svg.setPointerCapture(event.pointerId); });
+    svg.addEventListener('pointermove', (event) => {
+      if (start === null) return;
+      const [a, b] = [start, timeAt(event)].sort((p, q) => p - q);
+      band.setAttribute('x', String(x(a)));
+      band.setAttribute('width', String(Math.max(x(b) - x(a), 1)));
+      band.setAttribute('visibility', 'visible');
+    });
+    svg.addEventListener('pointerup', (event) => {
+      if (start === null) return;
+      const [a, b] = [start, timeAt(event)].sort((p, q) => p - q);
+      start = null;
+      band.setAttribute('visibility', 'hidden');
+      if (b - a > (to - from) / 200) onZoom(Math.floor(a), Math.ceil(b));
+    });
+  }
+  return box;
 }

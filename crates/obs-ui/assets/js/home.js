@@ -52,6 +52,7 @@ async function drawServices(box, range, signal) {
 async function serviceStats(name, range, signal) {
   const query = { q: `{resource.service.name = ${JSON.stringify(name)}}`, limit: SAMPLE, start: Math.floor(range.from / 1000), end: Math.ceil(range.to / 1000) };
   try {
+    /** @type {import('./types.js').TempoSearch} */
     const json = await getJSON(`${TEMPO}/api/search`, query, { signal });
     const traces = json.traces || [];
     let spans = 0;

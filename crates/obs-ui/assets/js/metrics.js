@@ -1,19 +1,14 @@
 // Metrics: a PromQL box with metric-name completion, a time-series chart over the range and the
 // instant values at its end. State: /metrics?query=&from=&to=&step=
 import { PROM, getData } from './api.js';
-import { h, fill, empty, fmtNumber } from './dom.js';
+import { h, fill, empty, fmtNumber, seriesName } from './dom.js';
+export { seriesName };
 import { params, link, navigate } from './state.js';
 import { rangeFrom, rangeSelect, rangeValue, stepFor } from './timerange.js';
 import { lineChart } from './chart.js';
 import { attachCompletion } from './completion.js';
 
 /** `name{a="b", ...}` for a series' labels. */
-export function seriesName(metric) {
-  const { __name__: name = '', ...labels } = metric || {};
-  const inner = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ');
-  return inner ? `${name}{${inner}}` : name || '{}';
-}
-
 export async function render(view, _match, signal) {
   document.title = 'Metrics — obs';
   const p = params();
@@ -57,13 +52,16 @@ export async function render(view, _match, signal) {
   if (instant.status === 'fulfilled') fill(table, instantTable(instant.value));
 }
 
+/** @param {import('./types.js').PromData} data */
 function drawRange(data, range) {
+  /** @type {import('./types.js').PromRange[]} */
   const result = data.resultType === 'matrix' ? data.result : [];
   if (!result.length) return empty('No series: the query matched no data in this time range.');
   const series = result.map((r) => ({ name: seriesName(r.metric), points: r.values.map(([t, v]) => [t * 1000, Number(v)]) }));
   return lineChart(series, { from: range.from, to: range.to });
 }
 
+/** @param {import('./types.js').PromData} data */
 function instantTable(data) {
   let rows = [];
   if (data.resultType === 'vector') rows = data.result.map((r) => [seriesName(r.metric), r.value[1]]);

@@ -25,6 +25,10 @@ export function setNavigateHandler(handler) {
 /** Goes to a same-origin URL without reloading, adding a history entry (or replacing it). */
 export function navigate(url, replace = false) {
   if (replace) history.replaceState(null, '', url);
-  else history.pushState(null, '', url);
+  else {
+    // Remember where the page was scrolled, so Back can restore it.
+    history.replaceState({ ...(history.state || {}), scrollY: window.scrollY }, '');
+    history.pushState(null, '', url);
+  }
   onNavigate();
 }

@@ -1,5 +1,5 @@
 // Time ranges as Grafana spells them in URLs (`from=now-1h&to=now`, or epoch milliseconds).
-import { h } from './dom.js';
+import { h, fmtTime } from './dom.js';
 
 export const PRESETS = [
   ['now-5m', 'Last 5 minutes'], ['now-15m', 'Last 15 minutes'], ['now-1h', 'Last 1 hour'],
@@ -37,7 +37,7 @@ export function rangeSelect(range) {
   const current = range.toText === 'now' ? range.fromText : null;
   for (const [value, label] of PRESETS) select.append(h('option', { value, selected: value === current }, label));
   if (!PRESETS.some(([value]) => value === current)) {
-    const label = `${new Date(range.from).toLocaleString()} → ${new Date(range.to).toLocaleString()}`;
+    const label = `${fmtTime(range.from)} → ${fmtTime(range.to)}`;
     select.append(h('option', { value: `${range.fromText}|${range.toText}`, selected: true }, label));
   }
   return select;

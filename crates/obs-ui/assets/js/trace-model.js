@@ -1,5 +1,6 @@
 // Turns a Tempo `/api/traces/<id>` answer (v1 `batches` or v2 `trace.resourceSpans`) into a span tree
-// with times relative to the trace start, in display order, with its critical path marked.
+// with times relative to the trace start, in display order (depth-first, so a subtree is the index range
+// [index, end)), with self times, missing parents counted and its critical path marked.
 import { nanos } from './dom.js';
 
 /** Hex from a base64 id (Tempo's JSON) or an id that already is hex. */
@@ -32,7 +33,10 @@ export function attrs(list) {
 }
 
 
-/** The trace, or null when the answer holds no spans. */
+/**
+ * The trace, or null when the answer holds no spans.
+ * @param {import('./types.js').TempoTrace} json
+ */
 export function parseTrace(json) {
   const batches = json.batches || json.trace?.resourceSpans || json.resourceSpans || [];
   const raw = [];
@@ -41,7 +45,7 @@ export function parseTrace(json) {
     const service = resource.find(([k]) => k === 'service.name')?.[1] || 'unknown_service';
     for (const scopeSpans of batch.scopeSpans || batch.instrumentationLibrarySpans || []) {
       const scope = scopeSpans.scope || scopeSpans.instrumentationLibrary || {};
-      for (const span of scopeSpans.spans || []) raw.push({ span, resource, service, scope });
+      for (const span of scopeSpans.spans || []) raw.push({ span, resource, service, scope, otlpResource: batch.resource });
     }
   }
   if (raw.length === 0) return null;
@@ -50,9 +54,16 @@ export function parseTrace(json) {
     const start = nanos(span.startTimeUnixNano);
     if (base === null || start < base) base = start;
   }
-  const spans = raw.map(({ span, resource, service, scope }) => toSpan(span, resource, service, scope, base));
+  const spans = raw.map(({ span, resource, service, scope, otlpResource }) => {
+    const parsed = toSpan(span, resource, service, scope, base);
+    parsed.otlpResource = otlpResource;
+    return parsed;
+  });
   return buildTree(spans, base);
 }
+
+/** OTLP's numeric span kinds. */
+const KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 
 function toSpan(span, resource, service, scope, base) {
   const start = Number(nanos(span.startTimeUnixNano) - base) / 1e6;
@@ -60,23 +71,29 @@ function toSpan(span, resource, service, scope, base) {
   const code = String(span.status?.code ?? 'STATUS_CODE_UNSET').replace('STATUS_CODE_', '');
   return {
     id: idHex(span.spanId), parentId: idHex(span.parentSpanId), traceId: idHex(span.traceId),
-    name: span.name || '(no name)', kind: String(span.kind || 'SPAN_KIND_UNSPECIFIED').replace('SPAN_KIND_', ''),
+    name: span.name || '(no name)', kind: KINDS[Number(span.kind)] || String(span.kind || 'SPAN_KIND_UNSPECIFIED').replace('SPAN_KIND_', ''),
     start, end: Math.max(end, start), duration: Math.max(end - start, 0), service, resource, scope,
     attributes: attrs(span.attributes),
     events: (span.events || []).map((e) => ({ name: e.name, at: Number(nanos(e.timeUnixNano) - base) / 1e6, attributes: attrs(e.attributes) })),
     links: (span.links || []).map((l) => ({ traceId: idHex(l.traceId), spanId: idHex(l.spanId), attributes: attrs(l.attributes) })),
     status: { code: code === '2' ? 'ERROR' : code === '1' ? 'OK' : code === '0' ? 'UNSET' : code, message: span.status?.message || '' },
-    children: [], depth: 0, critical: false,
+    children: [], depth: 0, critical: false, index: 0, after: 0, self: 0, parent: null, raw: span,
   };
 }
 
 function buildTree(spans, base) {
   const byId = new Map(spans.map((s) => [s.id, s]));
   const roots = [];
+  let orphans = 0;
   for (const span of spans) {
     const parent = span.parentId && byId.get(span.parentId);
-    if (parent && parent !== span) parent.children.push(span);
-    else roots.push(span);
+    if (parent && parent !== span) {
+      parent.children.push(span);
+      span.parent = parent;
+    } else {
+      roots.push(span);
+      if (span.parentId) orphans += 1;
+    }
   }
   const byStart = (a, b) => a.start - b.start;
   roots.sort(byStart);
@@ -89,14 +106,35 @@ function buildTree(spans, base) {
     span.children.sort(byStart);
     for (let i = span.children.length - 1; i >= 0; i--) stack.push([span.children[i], depth + 1]);
   }
+  for (let i = 0; i < order.length; i++) order[i].index = i;
+  for (let i = order.length - 1; i >= 0; i--) {
+    const span = order[i];
+    span.after = span.children.length ? span.children[span.children.length - 1].after : i + 1;
+    span.self = selfTime(span);
+  }
   const duration = spans.reduce((max, s) => Math.max(max, s.end), 0);
   const root = roots.reduce((a, b) => (b.duration > a.duration ? b : a), roots[0]);
   markCritical(root);
   const services = new Set(spans.map((s) => s.service));
   return {
     id: root.traceId, spans: order, roots, root, duration, services: [...services], startNanos: base,
-    startMs: Number(base / 1000000n), errors: spans.filter((s) => s.status.code === 'ERROR').length,
+    startMs: Number(base / 1000000n), errors: spans.filter((s) => s.status.code === 'ERROR').length, orphans,
   };
+}
+
+/** A span's duration minus the time covered by its children (children sorted by start). */
+function selfTime(span) {
+  let covered = 0;
+  let until = span.start;
+  for (const child of span.children) {
+    const from = Math.max(child.start, until);
+    const to = Math.min(child.end, span.end);
+    if (to > from) {
+      covered += to - from;
+      until = to;
+    }
+  }
+  return Math.max(span.duration - covered, 0);
 }
 
 /** Marks the critical path: walking back from a span's end, the child that finished last, then the
