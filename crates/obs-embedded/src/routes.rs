@@ -8,6 +8,7 @@ use axum::Router;
 use axum::routing::get;
 use obs_stack::{datasource_uid, ports};
 
+use tower_http::compression::CompressionLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::selfmetrics;
@@ -48,7 +49,8 @@ fn prometheus(state: &SharedState) -> Router {
 }
 
 /// The web UI merged with the three APIs under `/api/datasources/proxy/uid/<uid>`, so the
-/// browser calls them on the same origin, as it would through Grafana.
+/// browser calls them on the same origin, as it would through Grafana; answers are gzipped
+/// when the browser accepts it (a 100,000-span trace is 30 MB of JSON).
 fn ui(state: &SharedState) -> Router {
     let endpoints = &state.config.endpoints;
     let urls = obs_ui::ApiUrls {
@@ -63,4 +65,5 @@ fn ui(state: &SharedState) -> Router {
         .nest(&proxy(datasource_uid::TEMPO), tempo(state))
         .nest(&proxy(datasource_uid::LOKI), loki(state))
         .nest(&proxy(datasource_uid::PROMETHEUS), prometheus(state))
+        .layer(CompressionLayer::new())
 }
