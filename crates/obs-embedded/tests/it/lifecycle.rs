@@ -101,7 +101,7 @@ fn address(server: &EmbeddedServer, port: obs_stack::Port) -> String {
 /// is running and reading the body when this returns.
 fn begin_post(addr: &str, path: &str, content_type: &str, len: usize) -> TcpStream {
     let mut conn = TcpStream::connect(addr).unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\n\
          Expect: 100-continue\r\n\r\n"
