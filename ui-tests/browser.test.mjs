@@ -578,6 +578,8 @@ test('one history entry per navigation; span selection replaces; Back returns to
   page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
   await page.goto(`${BASE}/traces?service=ui_big_trace`);
+  // Earlier tests may have left this trace collapsed (the state is kept per trace); start expanded.
+  await page.evaluate((id) => localStorage.removeItem(`obs.collapsed.${id}`), BIG_TRACE_ID);
   const row = page.locator(`tr[data-trace-id="${BIG_TRACE_ID}"]`);
   await row.waitFor();
   const before = await page.evaluate(() => history.length);
